@@ -1,0 +1,208 @@
+package racefree
+
+import (
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// parseInt parses s as Redis's string2ll does: an optional '-', then digits
+// with no leading zero (except "0" itself), no '+', no spaces, within int64.
+func parseInt(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 20 {
+		return 0, false
+	}
+	if s == "0" {
+		return 0, true
+	}
+	i, neg := 0, false
+	if s[0] == '-' {
+		neg, i = true, 1
+		if len(s) == 1 {
+			return 0, false
+		}
+	}
+	if s[i] < '1' || s[i] > '9' {
+		return 0, false
+	}
+	var v uint64
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if v > (1<<64-1)/10 {
+			return 0, false
+		}
+		v *= 10
+		if v > 1<<64-1-uint64(c-'0') {
+			return 0, false
+		}
+		v += uint64(c - '0')
+	}
+	if neg {
+		if v > 1<<63 {
+			return 0, false
+		}
+		return -int64(v), true
+	}
+	if v > 1<<63-1 {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+// intArg parses an integer argument, or returns ErrNotInteger.
+func intArg(s string) (int64, error) {
+	n, ok := parseInt(s)
+	if !ok {
+		return 0, ErrNotInteger
+	}
+	return n, nil
+}
+
+// parseFloat parses s as Redis's string2d (strtod) does for double arguments:
+// decimal or hexadecimal notation, inf and infinity in any case, no spaces, no
+// NaN.
+func parseFloat(s string) (float64, bool) {
+	if !validStrtod(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(hexWithExponent(s), 64)
+	if err != nil || f == 0 && nonZeroMantissa(s) {
+		return 0, false // overflow, or underflow to zero: ERANGE in strtod
+	}
+	return f, true
+}
+
+// nonZeroMantissa reports whether the mantissa of the number s has a digit
+// other than zero.
+func nonZeroMantissa(s string) bool {
+	l := strings.ToLower(s)
+	if i := strings.Index(l, "0x"); i >= 0 {
+		l = l[i+2:]
+		if j := strings.IndexByte(l, 'p'); j >= 0 {
+			l = l[:j]
+		}
+	} else if j := strings.IndexByte(l, 'e'); j >= 0 {
+		l = l[:j]
+	}
+	return strings.Trim(l, "+-0.") != ""
+}
+
+// validStrtod reports whether all of s is a number strtod would read:
+// [+-] then digits with an optional point and exponent, a hexadecimal number
+// with optional binary exponent, or inf/infinity. NaN is refused, as Redis
+// refuses it everywhere.
+func validStrtod(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	rest := strings.ToLower(s[i:])
+	if rest == "inf" || rest == "infinity" {
+		return true
+	}
+	hex := len(rest) > 2 && rest[0] == '0' && rest[1] == 'x'
+	if hex {
+		rest = rest[2:]
+	}
+	isDigit := func(c byte) bool {
+		return c >= '0' && c <= '9' || hex && (c >= 'a' && c <= 'f')
+	}
+	j, digits := 0, 0
+	for j < len(rest) && isDigit(rest[j]) {
+		j, digits = j+1, digits+1
+	}
+	if j < len(rest) && rest[j] == '.' {
+		j++
+		for j < len(rest) && isDigit(rest[j]) {
+			j, digits = j+1, digits+1
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if j < len(rest) && (rest[j] == 'e' && !hex || rest[j] == 'p' && hex) {
+		j++
+		if j < len(rest) && (rest[j] == '+' || rest[j] == '-') {
+			j++
+		}
+		k := j
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if j == k {
+			return false
+		}
+	}
+	return j == len(rest)
+}
+
+// hexWithExponent adds the "p0" that Go needs and C does not to a
+// hexadecimal number without a binary exponent.
+func hexWithExponent(s string) string {
+	l := strings.ToLower(s)
+	if strings.Contains(l, "0x") && !strings.Contains(l, "p") {
+		return s + "p0"
+	}
+	return s
+}
+
+// longDouble arithmetic: INCRBYFLOAT and HINCRBYFLOAT compute in C's long
+// double, which on x86-64 (the spec's platform) is the 80-bit x87 format
+// with a 64-bit mantissa. big.Float at precision 64 rounds exactly like it,
+// so results print digit for digit as Redis prints them.
+const longDoublePrec = 64
+
+// maxLongDouble is the largest finite x87 extended value.
+var maxLongDouble = func() *big.Float {
+	f := new(big.Float).SetPrec(longDoublePrec).SetMantExp(big.NewFloat(1), 16384)
+	// (2 - 2^-63) * 2^16383 = 2^16384 - 2^16320
+	g := new(big.Float).SetPrec(longDoublePrec).SetMantExp(big.NewFloat(1), 16320)
+	return f.Sub(f, g)
+}()
+
+// parseLongDouble parses s as Redis's string2ld does (strtold with no
+// leading space, no trailing bytes, no NaN, no overflow). Infinity is
+// accepted; the increment commands refuse it afterwards.
+func parseLongDouble(s string) (*big.Float, bool) {
+	if len(s) == 0 || len(s) >= 5*1024 || !validStrtod(s) {
+		return nil, false
+	}
+	f, _, err := big.ParseFloat(hexWithExponent(s), 0, longDoublePrec, big.ToNearestEven)
+	if err != nil {
+		return nil, false
+	}
+	if !f.IsInf() && new(big.Float).Abs(f).Cmp(maxLongDouble) > 0 {
+		return nil, false // ERANGE
+	}
+	return f, true
+}
+
+// addLongDouble returns a+b rounded to long double, and false if the sum is
+// infinite (or NaN, as inf + -inf is).
+func addLongDouble(a, b *big.Float) (*big.Float, bool) {
+	if a.IsInf() || b.IsInf() {
+		return nil, false
+	}
+	sum := new(big.Float).SetPrec(longDoublePrec).SetMode(big.ToNearestEven).Add(a, b)
+	if new(big.Float).Abs(sum).Cmp(maxLongDouble) > 0 {
+		return nil, false
+	}
+	return sum, true
+}
+
+// formatLongDouble formats f as Redis's ld2string in human mode: "%.17Lf"
+// with the trailing zeros (and a bare point) removed, and "-0" as "0".
+func formatLongDouble(f *big.Float) string {
+	s := f.Text('f', 17)
+	if strings.IndexByte(s, '.') >= 0 {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}

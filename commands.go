@@ -1,0 +1,313 @@
+package racefree
+
+import (
+	"strings"
+
+	"github.com/racefree/racefree/resp"
+)
+
+// command is one entry of the command table: what COMMAND INFO reports for it
+// in Redis 7.0 (name, arity, flags, key positions) and the handler that runs
+// it. Container commands (OBJECT, ...) have no handler of their own; their
+// subcommands do.
+type command struct {
+	name     string // lower case; "object|encoding" for a subcommand
+	arity    int    // Redis convention: N exactly N arguments, -N at least N, the name included
+	flags    cmdFlag
+	firstKey int // position of the first key argument, 0 if none
+	lastKey  int // position of the last key; negative counts from the end
+	step     int // distance between keys
+	run      func(c *call)
+	subs     []*command
+
+	subByName map[string]*command // built from subs
+}
+
+// cmdFlag is a command flag, as COMMAND INFO lists them.
+type cmdFlag uint32
+
+const (
+	flagWrite cmdFlag = 1 << iota
+	flagReadonly
+	flagDenyoom
+	flagAdmin
+	flagPubsub
+	flagNoscript
+	flagBlocking
+	flagLoading
+	flagStale
+	flagSkipMonitor
+	flagSkipSlowlog
+	flagAsking
+	flagFast
+	flagNoAuth
+	flagMayReplicate
+	flagNoMandatoryKeys
+	flagNoAsyncLoading
+	flagNoMulti
+	flagMovablekeys
+	flagAllowBusy
+)
+
+// flagNames is the order COMMAND INFO lists flags in.
+var flagNames = []struct {
+	flag cmdFlag
+	name string
+}{
+	{flagWrite, "write"}, {flagReadonly, "readonly"}, {flagDenyoom, "denyoom"},
+	{flagAdmin, "admin"}, {flagPubsub, "pubsub"}, {flagNoscript, "noscript"},
+	{flagBlocking, "blocking"}, {flagLoading, "loading"}, {flagStale, "stale"},
+	{flagSkipMonitor, "skip_monitor"}, {flagSkipSlowlog, "skip_slowlog"},
+	{flagAsking, "asking"}, {flagFast, "fast"}, {flagNoAuth, "no_auth"},
+	{flagMayReplicate, "may_replicate"}, {flagNoMandatoryKeys, "no_mandatory_keys"},
+	{flagNoAsyncLoading, "no_async_loading"}, {flagNoMulti, "no_multi"},
+	{flagMovablekeys, "movablekeys"}, {flagAllowBusy, "allow_busy"},
+}
+
+// commandList is the command table. Its metadata is what redis-server 7.0.15
+// reports in COMMAND INFO; TestCommandTableMatchesRedis keeps it so.
+var commandList = []*command{
+	{name: "del", arity: -2, flags: flagWrite, firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
+	{name: "unlink", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: -1, step: 1, run: cmdUnlink},
+	{name: "exists", arity: -2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: -1, step: 1, run: cmdExists},
+	{name: "type", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdType},
+	{name: "rename", arity: 3, flags: flagWrite, firstKey: 1, lastKey: 2, step: 1, run: cmdRename},
+	{name: "renamenx", arity: 3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 2, step: 1, run: cmdRenameNX},
+	{name: "copy", arity: -3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 2, step: 1, run: cmdCopy},
+	{name: "keys", arity: 2, flags: flagReadonly, firstKey: 0, lastKey: 0, step: 0, run: cmdKeys},
+	{name: "scan", arity: -2, flags: flagReadonly, firstKey: 0, lastKey: 0, step: 0, run: cmdScan},
+	{name: "randomkey", arity: 1, flags: flagReadonly, firstKey: 0, lastKey: 0, step: 0, run: cmdRandomKey},
+	{name: "touch", arity: -2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: -1, step: 1, run: cmdTouch},
+	{name: "object", arity: -2, flags: 0, firstKey: 0, lastKey: 0, step: 0, run: nil, subs: []*command{
+		{name: "object|encoding", arity: 3, flags: flagReadonly, firstKey: 2, lastKey: 2, step: 1, run: cmdObjectEncoding},
+		{name: "object|freq", arity: 3, flags: flagReadonly, firstKey: 2, lastKey: 2, step: 1, run: cmdObjectFreq},
+		{name: "object|help", arity: 2, flags: flagLoading | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdObjectHelp},
+		{name: "object|idletime", arity: 3, flags: flagReadonly, firstKey: 2, lastKey: 2, step: 1, run: cmdObjectIdletime},
+		{name: "object|refcount", arity: 3, flags: flagReadonly, firstKey: 2, lastKey: 2, step: 1, run: cmdObjectRefcount},
+	}},
+	{name: "move", arity: 3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdMove},
+	{name: "expire", arity: -3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdExpire},
+	{name: "pexpire", arity: -3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdPExpire},
+	{name: "expireat", arity: -3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdExpireAt},
+	{name: "pexpireat", arity: -3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireAt},
+	{name: "ttl", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdTTL},
+	{name: "pttl", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdPTTL},
+	{name: "expiretime", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdExpireTime},
+	{name: "pexpiretime", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdPExpireTime},
+	{name: "persist", arity: 2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdPersist},
+	{name: "get", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdGet},
+	{name: "set", arity: -3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdSet},
+	{name: "setnx", arity: 3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdSetNX},
+	{name: "setex", arity: 4, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdSetEX},
+	{name: "psetex", arity: 4, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdPSetEX},
+	{name: "getset", arity: 3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdGetSet},
+	{name: "getdel", arity: 2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdGetDel},
+	{name: "getex", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdGetEX},
+	{name: "mget", arity: -2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: -1, step: 1, run: cmdMGet},
+	{name: "mset", arity: -3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: -1, step: 2, run: cmdMSet},
+	{name: "msetnx", arity: -3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: -1, step: 2, run: cmdMSetNX},
+	{name: "incr", arity: 2, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdIncr},
+	{name: "incrby", arity: 3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdIncrBy},
+	{name: "incrbyfloat", arity: 3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdIncrByFloat},
+	{name: "decr", arity: 2, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdDecr},
+	{name: "decrby", arity: 3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdDecrBy},
+	{name: "append", arity: 3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdAppend},
+	{name: "strlen", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdStrLen},
+	{name: "getrange", arity: 4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdGetRange},
+	{name: "substr", arity: 4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdSubstr},
+	{name: "setrange", arity: 4, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdSetRange},
+	{name: "lcs", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 2, step: 1, run: cmdLCS},
+	{name: "setbit", arity: 4, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdSetBit},
+	{name: "getbit", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdGetBit},
+	{name: "bitcount", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdBitCount},
+	{name: "bitpos", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdBitPos},
+	{name: "bitop", arity: -4, flags: flagWrite | flagDenyoom, firstKey: 2, lastKey: -1, step: 1, run: cmdBitOp},
+	{name: "bitfield", arity: -2, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdBitfield},
+	{name: "bitfield_ro", arity: -2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdBitfieldRO},
+	{name: "hset", arity: -4, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHSet},
+	{name: "hsetnx", arity: 4, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHSetNX},
+	{name: "hget", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHGet},
+	{name: "hmget", arity: -3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHMGet},
+	{name: "hmset", arity: -4, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHMSet},
+	{name: "hgetall", arity: 2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdHGetAll},
+	{name: "hdel", arity: -3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHDel},
+	{name: "hexists", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHExists},
+	{name: "hincrby", arity: 4, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHIncrBy},
+	{name: "hincrbyfloat", arity: 4, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHIncrByFloat},
+	{name: "hkeys", arity: 2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdHKeys},
+	{name: "hvals", arity: 2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdHVals},
+	{name: "hlen", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHLen},
+	{name: "hstrlen", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHStrLen},
+	{name: "hrandfield", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdHRandField},
+	{name: "hscan", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdHScan},
+	{name: "ping", arity: -1, flags: flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdPing},
+	{name: "echo", arity: 2, flags: flagLoading | flagStale | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdEcho},
+	{name: "time", arity: 1, flags: flagLoading | flagStale | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdTime},
+	{name: "dbsize", arity: 1, flags: flagReadonly | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdDBSize},
+	{name: "flushdb", arity: -1, flags: flagWrite, firstKey: 0, lastKey: 0, step: 0, run: cmdFlushDB},
+	{name: "flushall", arity: -1, flags: flagWrite, firstKey: 0, lastKey: 0, step: 0, run: cmdFlushAll},
+	{name: "select", arity: 2, flags: flagLoading | flagStale | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdSelect},
+	{name: "swapdb", arity: 3, flags: flagWrite | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdSwapDB},
+}
+
+// commands maps lower-case names to table entries.
+var commands map[string]*command
+
+func init() {
+	commands = make(map[string]*command, len(commandList))
+	for _, cmd := range commandList {
+		commands[cmd.name] = cmd
+		if cmd.subs != nil {
+			cmd.subByName = make(map[string]*command, len(cmd.subs))
+			for _, sub := range cmd.subs {
+				_, name, _ := strings.Cut(sub.name, "|")
+				cmd.subByName[name] = sub
+			}
+		}
+	}
+}
+
+// lookupCommand finds a command by name in any case, without allocating.
+func lookupCommand(table map[string]*command, name string) *command {
+	if cmd, ok := table[name]; ok {
+		return cmd
+	}
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return table[strings.ToLower(name)]
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return table[string(buf[:len(name)])]
+}
+
+// call is the context of one command: its arguments, the database it runs
+// on, and the writer its reply goes to. Calls are reused through the Store's
+// free list; everything in one runs under the store lock.
+type call struct {
+	s    *Store
+	db   *db      // the selected database; SELECT changes it
+	args []string // the command name first, as sent
+	w    resp.Writer
+	err  error    // the error value behind a top-level error reply, for Do
+	tx   *txState // the transaction the call runs in, if any
+
+	argBuf  []string
+	builder resp.Builder
+}
+
+// getCall takes a call context from the free list. The caller holds s.mu.
+func (s *Store) getCall() *call {
+	if n := len(s.calls); n > 0 {
+		c := s.calls[n-1]
+		s.calls = s.calls[:n-1]
+		return c
+	}
+	return &call{s: s}
+}
+
+// putCall returns c to the free list. The caller holds s.mu.
+func (s *Store) putCall(c *call) {
+	c.db, c.args, c.w, c.err, c.tx = nil, nil, nil, nil, nil
+	clear(c.argBuf)
+	c.builder.Reset()
+	s.calls = append(s.calls, c)
+}
+
+// exec runs the command in c.args: it finds the command, checks its arity and
+// whether it may run here, and calls its handler, which writes the reply.
+func (s *Store) exec(c *call) {
+	if len(c.args) == 0 {
+		c.fail(errorf(ErrUnknownCommand, "ERR unknown command '', with args beginning with: "))
+		return
+	}
+	cmd := lookupCommand(commands, c.args[0])
+	if cmd == nil {
+		c.fail(unknownCommandError(c.args))
+		return
+	}
+	if cmd.subs != nil && len(c.args) >= 2 {
+		sub := lookupCommand(cmd.subByName, c.args[1])
+		if sub == nil {
+			c.fail(errorf(ErrUnknownSubcommand, "ERR unknown subcommand '%.128s'. Try %s HELP.",
+				oneLine(c.args[1]), strings.ToUpper(c.args[0])))
+			return
+		}
+		cmd = sub
+	}
+	if n := len(c.args); cmd.arity > 0 && n != cmd.arity || n < -cmd.arity {
+		c.fail(arityError(cmd.name))
+		return
+	}
+	if cmd.flags&flagWrite != 0 && c.tx != nil && c.tx.readOnly {
+		c.fail(ErrTxReadOnly)
+		return
+	}
+	cmd.run(c)
+}
+
+// unknownCommandError is Redis's reply to a name no command has: the name and
+// the first arguments, quoted, up to 128 bytes of them.
+func unknownCommandError(args []string) *Error {
+	var b strings.Builder
+	for _, a := range args[1:] {
+		if b.Len() >= 128 {
+			break
+		}
+		b.WriteByte('\'')
+		b.WriteString(truncate(a, 128-b.Len()))
+		b.WriteString("' ")
+	}
+	return errorf(ErrUnknownCommand, "ERR unknown command '%.128s', with args beginning with: %s",
+		oneLine(args[0]), oneLine(b.String()))
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:max(n, 0)]
+	}
+	return s
+}
+
+// oneLine replaces CR and LF with spaces, as Redis does in error replies so
+// that they stay one line.
+func oneLine(s string) string {
+	if strings.ContainsAny(s, "\r\n") {
+		return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	}
+	return s
+}
+
+// fail writes err as the reply.
+func (c *call) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+	c.w.Error(replyText(err))
+}
+
+// ok writes the status reply OK.
+func (c *call) ok() { c.w.Status("OK") }
+
+// bulkOrNil writes v, or the nil bulk string when !found.
+func (c *call) bulkOrNil(v string, found bool) {
+	if !found {
+		c.w.NullBulk()
+		return
+	}
+	c.w.Bulk(v)
+}
+
+// bools writes 1 or 0.
+func (c *call) bool(b bool) {
+	if b {
+		c.w.Int(1)
+	} else {
+		c.w.Int(0)
+	}
+}

@@ -1,0 +1,136 @@
+package racefree
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error is an error reply, as Redis would send it. Error() is the whole reply
+// text without the leading '-': an upper-case code ("ERR", "WRONGTYPE", ...),
+// a space, the message. Compare errors with errors.Is against the sentinels
+// below, never by text.
+type Error struct {
+	msg  string
+	base *Error // the sentinel this error is an instance of, if any
+}
+
+// Error returns the reply text, verbatim as redis-server 7.0.15 sends it.
+func (e *Error) Error() string { return e.msg }
+
+// Unwrap returns the sentinel that e is an instance of (for errors whose text
+// names a command or an argument), or nil.
+func (e *Error) Unwrap() error {
+	if e.base == nil {
+		return nil
+	}
+	return e.base
+}
+
+// Code returns the error code: the first word of the text ("ERR", "WRONGTYPE").
+func (e *Error) Code() string {
+	code, _, _ := strings.Cut(e.msg, " ")
+	return code
+}
+
+func newError(msg string) *Error { return &Error{msg: msg} }
+
+// errorf builds an instance of base with a text that carries details.
+func errorf(base *Error, format string, args ...any) *Error {
+	return &Error{msg: fmt.Sprintf(format, args...), base: base}
+}
+
+// replyText returns the text of the error reply for err. Errors that are not
+// *Error (there should be none) get the generic ERR code.
+func replyText(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.msg
+	}
+	return "ERR " + err.Error()
+}
+
+// Errors common to many commands.
+var (
+	// ErrWrongType: the key holds a value of another type.
+	ErrWrongType = newError("WRONGTYPE Operation against a key holding the wrong kind of value")
+	// ErrSyntax: an option is unknown, repeated or in the wrong place.
+	ErrSyntax = newError("ERR syntax error")
+	// ErrNotInteger: an argument or a stored value is not a 64-bit integer.
+	ErrNotInteger = newError("ERR value is not an integer or out of range")
+	// ErrNotFloat: an argument or a stored value is not a valid float.
+	ErrNotFloat = newError("ERR value is not a valid float")
+	// ErrNoSuchKey: the command needs a key that does not exist.
+	ErrNoSuchKey = newError("ERR no such key")
+	// ErrOutOfRange: a numeric argument is outside the range the command takes.
+	ErrOutOfRange = newError("ERR value is out of range")
+	// ErrOutOfRangePositive: a count must be positive.
+	ErrOutOfRangePositive = newError("ERR value is out of range, must be positive")
+	// ErrWrongArity: a command got the wrong number of arguments. Its text
+	// names the command: "ERR wrong number of arguments for 'get' command".
+	ErrWrongArity = newError("ERR wrong number of arguments")
+	// ErrUnknownCommand: no command has that name. Its text names the command
+	// and the first arguments, as Redis does.
+	ErrUnknownCommand = newError("ERR unknown command")
+	// ErrUnknownSubcommand: a container command (OBJECT, ...) has no such
+	// subcommand.
+	ErrUnknownSubcommand = newError("ERR unknown subcommand")
+)
+
+// Errors of the keyspace, the databases and expiry.
+var (
+	// ErrDBIndex: SELECT, MOVE, SWAPDB or COPY DB got a database number the
+	// store does not have.
+	ErrDBIndex = newError("ERR DB index is out of range")
+	// ErrInvalidDBIndex: SWAPDB got a database argument that is not an
+	// integer. Its text says which: "ERR invalid first DB index".
+	ErrInvalidDBIndex = newError("ERR invalid DB index")
+	// ErrSameObject: MOVE to the same database, or COPY onto itself.
+	ErrSameObject = newError("ERR source and destination objects are the same")
+	// ErrInvalidExpire: a TTL or deadline is zero, negative where not allowed,
+	// or overflows. Its text names the command: "ERR invalid expire time in
+	// 'set' command".
+	ErrInvalidExpire = newError("ERR invalid expire time")
+	// ErrExpireOptions: NX with XX, GT or LT.
+	ErrExpireOptions = newError("ERR NX and XX, GT or LT options at the same time are not compatible")
+	// ErrExpireGTLT: GT with LT.
+	ErrExpireGTLT = newError("ERR GT and LT options at the same time are not compatible")
+)
+
+// Errors of the string commands.
+var (
+	// ErrOverflow: INCR and friends would leave the 64-bit range.
+	ErrOverflow = newError("ERR increment or decrement would overflow")
+	// ErrIncrNaN: INCRBYFLOAT or HINCRBYFLOAT would produce NaN or Infinity.
+	ErrIncrNaN = newError("ERR increment would produce NaN or Infinity")
+	// ErrStringTooLong: a string would exceed 512 MB.
+	ErrStringTooLong = newError("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+	// ErrBitOffset: a bit offset is not an integer or is out of range.
+	ErrBitOffset = newError("ERR bit offset is not an integer or out of range")
+	// ErrBitValue: SETBIT's value is neither 0 nor 1.
+	ErrBitValue = newError("ERR bit is not an integer or out of range")
+	// -- more string errors go here --
+)
+
+// Errors of the hash commands.
+var (
+	// ErrHashNotInteger: HINCRBY on a field that is not an integer.
+	ErrHashNotInteger = newError("ERR hash value is not an integer")
+	// ErrHashNotFloat: HINCRBYFLOAT on a field that is not a float.
+	ErrHashNotFloat = newError("ERR hash value is not a float")
+	// -- more hash errors go here --
+)
+
+// Errors of the Go API that have no Redis counterpart.
+var (
+	// ErrClosed: the Store was closed.
+	ErrClosed = newError("ERR the store is closed")
+	// ErrTxDone: a Tx was used after its function returned.
+	ErrTxDone = newError("ERR the transaction has ended")
+	// ErrTxReadOnly: a write inside View.
+	ErrTxReadOnly = newError("ERR write commands are not allowed in a read-only transaction")
+)
+
+func arityError(name string) *Error {
+	return errorf(ErrWrongArity, "ERR wrong number of arguments for '%s' command", name)
+}

@@ -1,0 +1,404 @@
+package racefree
+
+import (
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/google/btree"
+)
+
+// Store is an in-process, Redis-compatible data store. It holds a number of
+// logical databases (16 by default, like Redis); the typed methods promoted
+// onto Store act on database 0, DB returns a handle for another one.
+//
+// A Store is safe for concurrent use. Every exported method takes the one
+// store-wide lock once, so each call is atomic; Update, View and Eval hold it
+// for a whole function or script.
+type Store struct {
+	cmdable // the typed API on database 0
+
+	mu     sync.Mutex
+	dbs    []*db
+	clock  Clock
+	offset time.Duration // added to clock.Now() by FastForward and SetTime
+	frozen int64         // when non-zero, the time in ms that nowMS returns
+	lru    int64         // coarse clock in seconds for OBJECT IDLETIME
+	rng    *rand.Rand
+	closed bool
+	calls  []*call // free list of command contexts, guarded by mu
+
+	sweepEvery time.Duration
+	stop       chan struct{}
+	done       chan struct{}
+}
+
+// Clock tells the time. A Store reads it for expiry, TTLs and TIME.
+type Clock interface {
+	Now() time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Option configures a Store. Pass options to New; none are needed.
+type Option func(*config)
+
+type config struct {
+	clock      Clock
+	databases  int
+	seed       *uint64
+	sweepEvery time.Duration
+}
+
+// WithClock sets the clock the Store reads. The default is the system clock,
+// which is the fake one inside a testing/synctest bubble. Use it to drive time
+// from a test; FastForward and SetTime work with any clock.
+func WithClock(c Clock) Option { return func(o *config) { o.clock = c } }
+
+// WithDatabases sets the number of logical databases, 16 by default as in
+// Redis. It must be at least 1. Choose more only if code written for a
+// server configured with more databases SELECTs them.
+func WithDatabases(n int) Option { return func(o *config) { o.databases = n } }
+
+// WithSeed seeds the random source behind RANDOMKEY, HRANDFIELD and the other
+// commands that pick at random, so that a test sees the same picks every run.
+// By default the source is seeded at random.
+func WithSeed(seed uint64) Option { return func(o *config) { o.seed = &seed } }
+
+// WithExpireInterval sets how often the background sweep deletes keys whose
+// deadline has passed; the default, 100ms, matches Redis's hz 10. Keys are
+// also deleted when a command touches them, so the interval only bounds how
+// long memory held by expired keys that nobody reads stays in use. It must be
+// positive.
+func WithExpireInterval(d time.Duration) Option { return func(o *config) { o.sweepEvery = d } }
+
+// New returns an empty Store. Close it to stop its background sweep.
+func New(opts ...Option) (*Store, error) {
+	cfg := config{clock: systemClock{}, databases: 16, sweepEvery: 100 * time.Millisecond}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	switch {
+	case cfg.clock == nil:
+		return nil, errors.New("racefree: WithClock needs a clock")
+	case cfg.databases < 1:
+		return nil, errors.New("racefree: WithDatabases needs at least 1 database")
+	case cfg.sweepEvery <= 0:
+		return nil, errors.New("racefree: WithExpireInterval needs a positive interval")
+	}
+	var seed1, seed2 uint64
+	if cfg.seed != nil {
+		seed1, seed2 = *cfg.seed, *cfg.seed^0x9e3779b97f4a7c15
+	} else {
+		seed1, seed2 = rand.Uint64(), rand.Uint64()
+	}
+	s := &Store{
+		clock:      cfg.clock,
+		rng:        rand.New(rand.NewPCG(seed1, seed2)),
+		sweepEvery: cfg.sweepEvery,
+		stop:       make(chan struct{}),
+		done:       make(chan struct{}),
+	}
+	s.cmdable = cmdable{s: s}
+	s.dbs = make([]*db, cfg.databases)
+	for i := range s.dbs {
+		s.dbs[i] = newDB(s, i)
+	}
+	s.lru = s.clock.Now().Unix()
+	go s.sweepLoop()
+	return s, nil
+}
+
+// Close stops the background sweep and makes every later call fail with
+// ErrClosed. It is safe to call more than once.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.stop)
+	<-s.done
+	return nil
+}
+
+// DB returns a handle for database n, for the typed API and Do. A handle for
+// a database the Store does not have returns ErrDBIndex from every call.
+func (s *Store) DB(n int) *DB { return &DB{cmdable{s: s, db: n}} }
+
+// DB is a handle on one logical database of a Store. It has the same typed
+// methods as Store and is safe for concurrent use.
+type DB struct{ cmdable }
+
+// FastForward moves the store's clock forward by d. Keys whose deadline it
+// passes are expired, as they would be had the time really passed.
+func (s *Store) FastForward(d time.Duration) {
+	s.mu.Lock()
+	s.offset += d
+	s.lru = s.nowTime().Unix()
+	s.mu.Unlock()
+}
+
+// SetTime sets the store's clock to t; it runs on from there at the pace of
+// the underlying clock.
+func (s *Store) SetTime(t time.Time) {
+	s.mu.Lock()
+	s.offset = t.Sub(s.clock.Now())
+	s.lru = t.Unix()
+	s.mu.Unlock()
+}
+
+// Now returns the store's time: the clock plus what FastForward and SetTime
+// added.
+func (s *Store) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowTime()
+}
+
+// nowTime is the store's time. The caller holds s.mu.
+func (s *Store) nowTime() time.Time {
+	if s.frozen != 0 {
+		return time.UnixMilli(s.frozen)
+	}
+	return s.clock.Now().Add(s.offset)
+}
+
+// nowMS is the store's time in Unix milliseconds, the unit of deadlines. The
+// caller holds s.mu.
+func (s *Store) nowMS() int64 {
+	if s.frozen != 0 {
+		return s.frozen
+	}
+	ms := s.clock.Now().Add(s.offset).UnixMilli()
+	s.lru = ms / 1000
+	return ms
+}
+
+// freeze stops the clock at its current reading until thaw, as Redis does for
+// the length of a script or transaction: a key cannot expire half-way through.
+// It returns false if the clock was already frozen (nested use), in which
+// case the caller must not thaw. The caller holds s.mu.
+func (s *Store) freeze() bool {
+	if s.frozen != 0 {
+		return false
+	}
+	s.frozen = s.nowMS()
+	return true
+}
+
+func (s *Store) thaw() { s.frozen = 0 }
+
+// sweepBatch is how many expired keys one hold of the lock deletes at most,
+// which bounds how long the sweep keeps other callers waiting.
+const sweepBatch = 256
+
+func (s *Store) sweepLoop() {
+	defer close(s.done)
+	t := time.NewTicker(s.sweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.sweep()
+		}
+	}
+}
+
+// sweep deletes the keys whose deadline has passed, a batch per hold of the
+// lock, until none is left or the store closes.
+func (s *Store) sweep() {
+	for i := 0; ; i++ {
+		s.mu.Lock()
+		if s.closed || i >= len(s.dbs) {
+			s.mu.Unlock()
+			return
+		}
+		now := s.nowMS()
+		n := s.dbs[i].expireDue(now, sweepBatch)
+		s.mu.Unlock()
+		if n == sweepBatch {
+			i-- // more may be due in this database
+		}
+	}
+}
+
+// db is one logical database. Its methods expect the caller to hold s.mu.
+type db struct {
+	s       *Store
+	id      int
+	keys    map[string]*entry
+	expires *btree.BTreeG[deadline] // the keys that have a TTL, by deadline
+}
+
+// deadline is an entry of the expiry index.
+type deadline struct {
+	at  int64 // Unix ms
+	key string
+}
+
+func deadlineLess(a, b deadline) bool {
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.key < b.key
+}
+
+func newDB(s *Store, id int) *db {
+	return &db{s: s, id: id, keys: make(map[string]*entry), expires: btree.NewG(16, deadlineLess)}
+}
+
+// valueType is the Redis type of a value.
+type valueType uint8
+
+const (
+	typeString valueType = iota + 1
+	typeList
+	typeSet
+	typeZSet
+	typeHash
+	typeStream
+)
+
+var typeNames = [...]string{typeString: "string", typeList: "list", typeSet: "set", typeZSet: "zset", typeHash: "hash", typeStream: "stream"}
+
+func (t valueType) String() string { return typeNames[t] }
+
+// entry is one key's value and metadata.
+type entry struct {
+	typ      valueType
+	raw      bool   // a string modified in place (APPEND, SETRANGE, ...): OBJECT ENCODING says "raw"
+	str      string // the value of a string
+	obj      any    // the container of other types: *types.Hash, ...
+	expireAt int64  // deadline in Unix ms; 0 for none
+	atime    int64  // last access, Unix seconds of the coarse clock
+}
+
+// lookup returns key's entry, or nil if it does not exist or has expired (in
+// which case it is deleted now). It marks the key as accessed.
+func (d *db) lookup(key string) *entry {
+	e := d.peek(key)
+	if e != nil {
+		e.atime = d.s.lru
+	}
+	return e
+}
+
+// peek is lookup without marking the key as accessed, for the commands that
+// Redis runs with LOOKUP_NOTOUCH (TYPE, TTL, OBJECT, ...).
+func (d *db) peek(key string) *entry {
+	e := d.keys[key]
+	if e == nil {
+		return nil
+	}
+	if e.expireAt != 0 && e.expireAt <= d.s.nowMS() {
+		d.remove(key, e)
+		return nil
+	}
+	return e
+}
+
+// lookupType returns key's entry if it holds a value of type t, nil if the
+// key does not exist, and ErrWrongType if it holds another type.
+func (d *db) lookupType(key string, t valueType) (*entry, error) {
+	e := d.lookup(key)
+	if e != nil && e.typ != t {
+		return nil, ErrWrongType
+	}
+	return e, nil
+}
+
+// add stores a new entry under key, which must not exist. The entry keeps its
+// deadline, if it has one.
+func (d *db) add(key string, e *entry) {
+	e.atime = d.s.lru
+	d.keys[key] = e
+	if e.expireAt != 0 {
+		d.expires.ReplaceOrInsert(deadline{e.expireAt, key})
+	}
+}
+
+// setString stores a string value under key, replacing what was there. With
+// keepTTL the old deadline stays; otherwise the key persists.
+func (d *db) setString(key, val string, keepTTL bool) *entry {
+	e := d.keys[key]
+	if e == nil {
+		e = &entry{typ: typeString, str: val}
+		d.add(key, e)
+		return e
+	}
+	if !keepTTL || (e.expireAt != 0 && e.expireAt <= d.s.nowMS()) {
+		d.setExpire(key, e, 0)
+	}
+	e.typ, e.raw, e.str, e.obj, e.atime = typeString, false, val, nil, d.s.lru
+	return e
+}
+
+// setExpire sets the deadline of key's entry e; 0 removes it.
+func (d *db) setExpire(key string, e *entry, at int64) {
+	if e.expireAt == at {
+		return
+	}
+	if e.expireAt != 0 {
+		d.expires.Delete(deadline{e.expireAt, key})
+	}
+	e.expireAt = at
+	if at != 0 {
+		d.expires.ReplaceOrInsert(deadline{at, key})
+	}
+}
+
+// remove deletes key, whose entry is e.
+func (d *db) remove(key string, e *entry) {
+	if e.expireAt != 0 {
+		d.expires.Delete(deadline{e.expireAt, key})
+	}
+	delete(d.keys, key)
+}
+
+// del deletes key and reports whether it existed (and had not expired).
+func (d *db) del(key string) bool {
+	e := d.peek(key)
+	if e == nil {
+		return false
+	}
+	d.remove(key, e)
+	return true
+}
+
+// expireDue deletes up to max keys whose deadline is at or before now and
+// returns how many it deleted.
+func (d *db) expireDue(now int64, max int) int {
+	n := 0
+	for n < max {
+		min, ok := d.expires.Min()
+		if !ok || min.at > now {
+			break
+		}
+		d.expires.DeleteMin()
+		delete(d.keys, min.key)
+		n++
+	}
+	return n
+}
+
+// purge deletes every key whose deadline has passed, so that counts and
+// listings (DBSIZE, KEYS, SCAN, RANDOMKEY) see only live keys.
+func (d *db) purge() {
+	now := d.s.nowMS()
+	for d.expireDue(now, sweepBatch) == sweepBatch {
+	}
+}
+
+// flush deletes every key.
+func (d *db) flush() {
+	d.keys = make(map[string]*entry)
+	d.expires.Clear(false)
+}
