@@ -42,10 +42,11 @@ func (c *cmdable) begin(write bool) (*db, error) {
 	return c.s.dbs[c.db], nil
 }
 
-// end releases what begin took.
+// end releases what begin took, first serving the callers blocked on keys
+// that the command filled.
 func (c *cmdable) end() {
 	if c.tx == nil {
-		c.s.mu.Unlock()
+		c.s.unlock()
 	}
 }
 
@@ -74,7 +75,7 @@ func (s *Store) View(fn func(tx *Tx) error) error { return s.runTx(fn, true) }
 
 func (s *Store) runTx(fn func(tx *Tx) error, readOnly bool) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if s.closed {
 		return ErrClosed
 	}

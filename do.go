@@ -136,7 +136,7 @@ func appendArgs(dst []string, args []any) ([]string, error) {
 // changes it). It takes the store lock.
 func (s *Store) runOn(dbIndex int, args []string, w resp.Writer) int {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if s.closed {
 		w.Error(replyText(ErrClosed))
 		return dbIndex

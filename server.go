@@ -161,6 +161,12 @@ func (s *Store) swapDB(a, b int) {
 	da, db := s.dbs[a], s.dbs[b]
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
+	// Callers blocked on a key of either database may now find it filled.
+	for bk := range s.waiters {
+		if bk.db == a || bk.db == b {
+			s.dbs[bk.db].signalReady(bk.key)
+		}
+	}
 }
 
 func cmdSwapDB(c *call) {

@@ -29,6 +29,9 @@ type Store struct {
 	closed bool
 	calls  []*call // free list of command contexts, guarded by mu
 
+	waiters map[blockKey][]*waiter // callers blocked on keys, oldest first
+	ready   []blockKey             // keys created since waiters were last served
+
 	sweepEvery time.Duration
 	stop       chan struct{}
 	done       chan struct{}
@@ -322,6 +325,9 @@ func (d *db) add(key string, e *entry) {
 	d.keys[key] = e
 	if e.expireAt != 0 {
 		d.expires.ReplaceOrInsert(deadline{e.expireAt, key})
+	}
+	if e.typ == typeList || e.typ == typeZSet || e.typ == typeStream {
+		d.signalReady(key)
 	}
 }
 
