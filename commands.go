@@ -2,6 +2,7 @@ package racefree
 
 import (
 	"strings"
+	"time"
 
 	"github.com/racefree/racefree/resp"
 )
@@ -197,6 +198,15 @@ type call struct {
 	err  error    // the error value behind a top-level error reply, for Do
 	tx   *txState // the transaction the call runs in, if any
 
+	// A blocking command that found nothing to take registers a waiter
+	// (canBlock says whether it may: not inside a transaction or script)
+	// and sets blocked; the caller of exec then waits outside the lock.
+	// The waiter's serve function writes the reply when it is served;
+	// otherwise timedOut writes the reply for a timeout.
+	blocked  *waiter
+	timeout  time.Duration
+	timedOut func()
+
 	argBuf  []string
 	builder resp.Builder
 }
@@ -214,6 +224,7 @@ func (s *Store) getCall() *call {
 // putCall returns c to the free list. The caller holds s.mu.
 func (s *Store) putCall(c *call) {
 	c.db, c.args, c.w, c.err, c.tx = nil, nil, nil, nil, nil
+	c.blocked, c.timeout, c.timedOut = nil, 0, nil
 	clear(c.argBuf)
 	c.builder.Reset()
 	s.calls = append(s.calls, c)
@@ -259,8 +270,9 @@ func unknownCommandError(args []string) *Error {
 		if b.Len() >= 128 {
 			break
 		}
+		n := 128 - b.Len()
 		b.WriteByte('\'')
-		b.WriteString(truncate(a, 128-b.Len()))
+		b.WriteString(truncate(a, n))
 		b.WriteString("' ")
 	}
 	return errorf(ErrUnknownCommand, "ERR unknown command '%.128s', with args beginning with: %s",
@@ -281,6 +293,18 @@ func oneLine(s string) string {
 		return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 	}
 	return s
+}
+
+// canBlock reports whether a blocking command may wait here: not inside a
+// transaction (where, as in MULTI or a script, it answers at once).
+func (c *call) canBlock() bool { return c.tx == nil }
+
+// block makes the call wait for w, at most timeout (0: for ever), after the
+// lock is released. It registers w. timedOut writes the reply if w is not
+// served in time.
+func (c *call) block(w *waiter, timeout time.Duration, timedOut func()) {
+	c.s.block(w)
+	c.blocked, c.timeout, c.timedOut = w, timeout, timedOut
 }
 
 // fail writes err as the reply.

@@ -1,6 +1,7 @@
 package racefree
 
 import (
+	"context"
 	"encoding"
 	"fmt"
 	"strconv"
@@ -28,22 +29,47 @@ import (
 // error.
 //
 // Do runs on the handle's database as a new connection would: a SELECT in it
-// is checked and then forgotten; use Store.DB for another database.
-func (c *cmdable) Do(args ...any) (any, error) {
+// is checked and then forgotten; use Store.DB for another database. A
+// blocking command (BLPOP, ...) waits as long as its timeout says; use
+// DoContext to bound the wait.
+func (c *cmdable) Do(args ...any) (any, error) { return c.DoContext(context.Background(), args...) }
+
+// DoContext is Do for commands that may block: when ctx ends first, a
+// blocked command stops waiting and DoContext returns ctx.Err(). Inside a
+// transaction, blocking commands never wait, as inside MULTI.
+func (c *cmdable) DoContext(ctx context.Context, args ...any) (any, error) {
 	d, err := c.begin(false)
 	if err != nil {
 		return nil, err
 	}
-	defer c.end()
 	k := c.s.getCall()
-	defer c.s.putCall(k)
 	k.args, err = appendArgs(k.argBuf[:0], args)
 	k.argBuf = k.args
 	if err != nil {
+		c.s.putCall(k)
+		c.end()
 		return nil, err
 	}
 	k.db, k.tx, k.w = d, c.tx, &k.builder
 	c.s.exec(k)
+	if w := k.blocked; w != nil {
+		c.end()
+		served := c.s.wait(ctx, w, k.timeout)
+		if !served {
+			if err := ctx.Err(); err != nil {
+				c.s.mu.Lock()
+				c.s.putCall(k)
+				c.s.mu.Unlock()
+				return nil, err
+			}
+			k.timedOut()
+		}
+		if _, err := c.begin(false); err != nil {
+			return nil, err
+		}
+	}
+	defer c.end()
+	defer c.s.putCall(k)
 	v := k.builder.Value()
 	if v.Kind == resp.KindError {
 		if k.err != nil && replyText(k.err) == v.Str {
@@ -133,17 +159,28 @@ func appendArgs(dst []string, args []any) ([]string, error) {
 
 // runOn runs one command for a connection whose selected database is dbIndex,
 // writing the reply to w, and returns the database selected afterwards (SELECT
-// changes it). It takes the store lock.
-func (s *Store) runOn(dbIndex int, args []string, w resp.Writer) int {
+// changes it). It takes the store lock; a blocking command waits outside it,
+// until it is served, its timeout passes or ctx ends (then it replies as for
+// a timeout).
+func (s *Store) runOn(ctx context.Context, dbIndex int, args []string, w resp.Writer) int {
 	s.mu.Lock()
-	defer s.unlock()
 	if s.closed {
+		s.mu.Unlock()
 		w.Error(replyText(ErrClosed))
 		return dbIndex
 	}
 	k := s.getCall()
-	defer s.putCall(k)
 	k.db, k.args, k.w = s.dbs[dbIndex], args, w
 	s.exec(k)
-	return k.db.id
+	dbIndex = k.db.id
+	if wt := k.blocked; wt != nil {
+		s.unlock()
+		if !s.wait(ctx, wt, k.timeout) {
+			k.timedOut()
+		}
+		s.mu.Lock()
+	}
+	s.putCall(k)
+	s.unlock()
+	return dbIndex
 }

@@ -2,6 +2,7 @@ package racefree
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -130,7 +131,7 @@ type storeConn struct {
 
 func (c *storeConn) do(args ...string) resp.Value {
 	var b resp.Builder
-	c.db = c.s.runOn(c.db, args, &b)
+	c.db = c.s.runOn(context.Background(), c.db, args, &b)
 	return b.Value()
 }
 

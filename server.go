@@ -124,8 +124,11 @@ func cmdFlushAll(c *call) {
 // dbArg parses a database number argument.
 func (s *Store) dbArg(arg string) (*db, error) {
 	n, ok := parseInt(arg)
-	if !ok || n < -(1<<31) || n > 1<<31-1 {
+	switch {
+	case !ok:
 		return nil, ErrNotInteger
+	case n < -(1<<31) || n > 1<<31-1:
+		return nil, ErrIntRange
 	}
 	if n < 0 || n >= int64(len(s.dbs)) {
 		return nil, ErrDBIndex
