@@ -21,7 +21,7 @@ type command struct {
 	run      func(c *call)
 	subs     []*command
 
-	subByName map[string]*command // built from subs
+	subByName cmdIndex // built from subs
 }
 
 // cmdFlag is a command flag, as COMMAND INFO lists them.
@@ -149,42 +149,167 @@ var commandList = []*command{
 	{name: "flushall", arity: -1, flags: flagWrite, firstKey: 0, lastKey: 0, step: 0, run: cmdFlushAll},
 	{name: "select", arity: 2, flags: flagLoading | flagStale | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdSelect},
 	{name: "swapdb", arity: 3, flags: flagWrite | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdSwapDB},
+	{name: "lpush", arity: -3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdLPush},
+	{name: "rpush", arity: -3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdRPush},
+	{name: "lpushx", arity: -3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdLPushX},
+	{name: "rpushx", arity: -3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdRPushX},
+	{name: "lpop", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdLPop},
+	{name: "rpop", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdRPop},
+	{name: "lrange", arity: 4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdLRange},
+	{name: "lindex", arity: 3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdLIndex},
+	{name: "linsert", arity: 5, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdLInsert},
+	{name: "llen", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdLLen},
+	{name: "lmove", arity: 5, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 2, step: 1, run: cmdLMove},
+	{name: "rpoplpush", arity: 3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 2, step: 1, run: cmdRPopLPush},
+	{name: "lpos", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdLPos},
+	{name: "lrem", arity: 4, flags: flagWrite, firstKey: 1, lastKey: 1, step: 1, run: cmdLRem},
+	{name: "lset", arity: 4, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 1, step: 1, run: cmdLSet},
+	{name: "ltrim", arity: 4, flags: flagWrite, firstKey: 1, lastKey: 1, step: 1, run: cmdLTrim},
+	{name: "lmpop", arity: -4, flags: flagWrite | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdLMPop},
+	{name: "blpop", arity: -3, flags: flagWrite | flagNoscript | flagBlocking, firstKey: 1, lastKey: -2, step: 1, run: cmdBLPop},
+	{name: "brpop", arity: -3, flags: flagWrite | flagNoscript | flagBlocking, firstKey: 1, lastKey: -2, step: 1, run: cmdBRPop},
+	{name: "blmove", arity: 6, flags: flagWrite | flagDenyoom | flagNoscript | flagBlocking, firstKey: 1, lastKey: 2, step: 1, run: cmdBLMove},
+	{name: "brpoplpush", arity: 4, flags: flagWrite | flagDenyoom | flagNoscript | flagBlocking, firstKey: 1, lastKey: 2, step: 1, run: cmdBRPopLPush},
+	{name: "blmpop", arity: -5, flags: flagWrite | flagBlocking | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdBLMPop},
+	{name: "sadd", arity: -3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdSAdd},
+	{name: "srem", arity: -3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdSRem},
+	{name: "scard", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdSCard},
+	{name: "sismember", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdSIsMember},
+	{name: "smismember", arity: -3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdSMIsMember},
+	{name: "smembers", arity: 2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdSMembers},
+	{name: "spop", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdSPop},
+	{name: "srandmember", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdSRandMember},
+	{name: "smove", arity: 4, flags: flagWrite | flagFast, firstKey: 1, lastKey: 2, step: 1, run: cmdSMove},
+	{name: "sinter", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: -1, step: 1, run: cmdSInter},
+	{name: "sintercard", arity: -3, flags: flagReadonly | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdSInterCard},
+	{name: "sinterstore", arity: -3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: -1, step: 1, run: cmdSInterStore},
+	{name: "sunion", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: -1, step: 1, run: cmdSUnion},
+	{name: "sunionstore", arity: -3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: -1, step: 1, run: cmdSUnionStore},
+	{name: "sdiff", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: -1, step: 1, run: cmdSDiff},
+	{name: "sdiffstore", arity: -3, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: -1, step: 1, run: cmdSDiffStore},
+	{name: "sscan", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdSScan},
+	{name: "zadd", arity: -4, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZAdd},
+	{name: "zincrby", arity: 4, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZIncrBy},
+	{name: "zrem", arity: -3, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZRem},
+	{name: "zscore", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZScore},
+	{name: "zmscore", arity: -3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZMScore},
+	{name: "zcard", arity: 2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZCard},
+	{name: "zcount", arity: 4, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZCount},
+	{name: "zlexcount", arity: 4, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZLexCount},
+	{name: "zrank", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZRank},
+	{name: "zrevrank", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZRevRank},
+	{name: "zrange", arity: -4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZRange},
+	{name: "zrangestore", arity: -5, flags: flagWrite | flagDenyoom, firstKey: 1, lastKey: 2, step: 1, run: cmdZRangeStore},
+	{name: "zrangebyscore", arity: -4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZRangeByScore},
+	{name: "zrevrangebyscore", arity: -4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZRevRangeByScore},
+	{name: "zrangebylex", arity: -4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZRangeByLex},
+	{name: "zrevrangebylex", arity: -4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZRevRangeByLex},
+	{name: "zrevrange", arity: -4, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZRevRange},
+	{name: "zremrangebyscore", arity: 4, flags: flagWrite, firstKey: 1, lastKey: 1, step: 1, run: cmdZRemRangeByScore},
+	{name: "zremrangebyrank", arity: 4, flags: flagWrite, firstKey: 1, lastKey: 1, step: 1, run: cmdZRemRangeByRank},
+	{name: "zremrangebylex", arity: 4, flags: flagWrite, firstKey: 1, lastKey: 1, step: 1, run: cmdZRemRangeByLex},
+	{name: "zpopmin", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZPopMin},
+	{name: "zpopmax", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdZPopMax},
+	{name: "zmpop", arity: -4, flags: flagWrite | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdZMPop},
+	{name: "zrandmember", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZRandMember},
+	{name: "zunion", arity: -3, flags: flagReadonly | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdZUnion},
+	{name: "zinter", arity: -3, flags: flagReadonly | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdZInter},
+	{name: "zdiff", arity: -3, flags: flagReadonly | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdZDiff},
+	{name: "zunionstore", arity: -4, flags: flagWrite | flagDenyoom | flagMovablekeys, firstKey: 1, lastKey: 1, step: 1, run: cmdZUnionStore},
+	{name: "zinterstore", arity: -4, flags: flagWrite | flagDenyoom | flagMovablekeys, firstKey: 1, lastKey: 1, step: 1, run: cmdZInterStore},
+	{name: "zdiffstore", arity: -4, flags: flagWrite | flagDenyoom | flagMovablekeys, firstKey: 1, lastKey: 1, step: 1, run: cmdZDiffStore},
+	{name: "zintercard", arity: -3, flags: flagReadonly | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdZInterCard},
+	{name: "zscan", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdZScan},
+	{name: "bzpopmin", arity: -3, flags: flagWrite | flagNoscript | flagBlocking | flagFast, firstKey: 1, lastKey: -2, step: 1, run: cmdBZPopMin},
+	{name: "bzpopmax", arity: -3, flags: flagWrite | flagNoscript | flagBlocking | flagFast, firstKey: 1, lastKey: -2, step: 1, run: cmdBZPopMax},
+	{name: "bzmpop", arity: -5, flags: flagWrite | flagBlocking | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdBZMPop},
+	{name: "sort", arity: -2, flags: flagWrite | flagDenyoom | flagMovablekeys, firstKey: 1, lastKey: 1, step: 1, run: cmdSort},
+	{name: "sort_ro", arity: -2, flags: flagReadonly | flagMovablekeys, firstKey: 1, lastKey: 1, step: 1, run: cmdSortRO},
 }
 
-// commands maps lower-case names to table entries.
-var commands map[string]*command
+// commands finds table entries by name in any case.
+var commands cmdIndex
 
 func init() {
-	commands = make(map[string]*command, len(commandList))
+	commands = newCmdIndex(commandList)
 	for _, cmd := range commandList {
-		commands[cmd.name] = cmd
 		if cmd.subs != nil {
-			cmd.subByName = make(map[string]*command, len(cmd.subs))
-			for _, sub := range cmd.subs {
-				_, name, _ := strings.Cut(sub.name, "|")
-				cmd.subByName[name] = sub
-			}
+			cmd.subByName = newCmdIndex(cmd.subs)
 		}
 	}
 }
 
-// lookupCommand finds a command by name in any case, without allocating.
-func lookupCommand(table map[string]*command, name string) *command {
-	if cmd, ok := table[name]; ok {
-		return cmd
+// cmdIndex is an open-addressing hash table of commands keyed by name with
+// ASCII case folded, so that a lookup hashes the name once and allocates
+// nothing, whatever case the client sends.
+type cmdIndex struct {
+	slots []*command
+	names []string // the name each slot is found by: "get", or "encoding" for "object|encoding"
+	mask  uint32
+}
+
+func newCmdIndex(list []*command) cmdIndex {
+	size := 16
+	for size < 4*len(list) {
+		size *= 2
 	}
-	var buf [32]byte
-	if len(name) > len(buf) {
-		return table[strings.ToLower(name)]
+	x := cmdIndex{slots: make([]*command, size), names: make([]string, size), mask: uint32(size - 1)}
+	for _, cmd := range list {
+		name := cmd.name
+		if _, sub, ok := strings.Cut(name, "|"); ok {
+			name = sub
+		}
+		i := foldHash(name) & x.mask
+		for x.slots[i] != nil {
+			i = (i + 1) & x.mask
+		}
+		x.slots[i], x.names[i] = cmd, name
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
+	return x
+}
+
+// foldHash is FNV-1a over the name with ASCII letters lower-cased.
+func foldHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		buf[i] = c
+		h = (h ^ uint32(c)) * 16777619
 	}
-	return table[string(buf[:len(name)])]
+	return h
+}
+
+// lookup finds a command by name in any case, or returns nil.
+func (x *cmdIndex) lookup(name string) *command {
+	if len(x.slots) == 0 {
+		return nil
+	}
+	for i := foldHash(name) & x.mask; x.slots[i] != nil; i = (i + 1) & x.mask {
+		if equalFoldASCII(x.names[i], name) {
+			return x.slots[i]
+		}
+	}
+	return nil
+}
+
+// equalFoldASCII reports whether lower (all lower case) equals s with ASCII
+// letters folded.
+func equalFoldASCII(lower, s string) bool {
+	if len(lower) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // call is the context of one command: its arguments, the database it runs
@@ -237,13 +362,13 @@ func (s *Store) exec(c *call) {
 		c.fail(errorf(ErrUnknownCommand, "ERR unknown command '', with args beginning with: "))
 		return
 	}
-	cmd := lookupCommand(commands, c.args[0])
+	cmd := commands.lookup(c.args[0])
 	if cmd == nil {
 		c.fail(unknownCommandError(c.args))
 		return
 	}
 	if cmd.subs != nil && len(c.args) >= 2 {
-		sub := lookupCommand(cmd.subByName, c.args[1])
+		sub := cmd.subByName.lookup(c.args[1])
 		if sub == nil {
 			c.fail(errorf(ErrUnknownSubcommand, "ERR unknown subcommand '%.128s'. Try %s HELP.",
 				oneLine(c.args[1]), strings.ToUpper(c.args[0])))

@@ -1,6 +1,7 @@
 package racefree
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/racefree/racefree/resp"
@@ -52,7 +53,7 @@ func TestCommandTableMatchesRedis(t *testing.T) {
 			return
 		}
 		for _, s := range subs {
-			sub := cmd.subByName[s.Elems[0].Str[len(cmd.name)+1:]]
+			sub := cmd.subByName.lookup(s.Elems[0].Str[len(cmd.name)+1:])
 			if sub == nil {
 				t.Errorf("%s: missing subcommand %s", cmd.name, s.Elems[0].Str)
 				continue
@@ -66,5 +67,34 @@ func TestCommandTableMatchesRedis(t *testing.T) {
 			t.Fatalf("COMMAND INFO %s: %v", cmd.name, v)
 		}
 		check(cmd, v.Elems[0])
+	}
+}
+
+func TestCommandLookup(t *testing.T) {
+	for _, cmd := range commandList {
+		for _, name := range []string{cmd.name, strings.ToUpper(cmd.name)} {
+			if got := commands.lookup(name); got != cmd {
+				t.Errorf("lookup(%q) = %v", name, got)
+			}
+		}
+		for _, sub := range cmd.subs {
+			_, name, _ := strings.Cut(sub.name, "|")
+			if got := cmd.subByName.lookup(strings.ToUpper(name)); got != sub {
+				t.Errorf("lookup(%q) in %s = %v", name, cmd.name, got)
+			}
+		}
+	}
+	for _, name := range []string{"", "nosuch", "ge", "gett", "GET ", "object|encoding"} {
+		if got := commands.lookup(name); got != nil {
+			t.Errorf("lookup(%q) = %s, want nil", name, got.name)
+		}
+	}
+}
+
+func BenchmarkCommandLookup(b *testing.B) {
+	for b.Loop() {
+		if commands.lookup("GET") == nil || commands.lookup("zrangebyscore") == nil {
+			b.Fatal("missing")
+		}
 	}
 }

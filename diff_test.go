@@ -483,7 +483,14 @@ func compareKeyspace(t testing.TB, live *liveConn, st *storeConn) {
 			checks = append(checks, diffLine{args: []string{"GET", key}})
 		case "hash":
 			checks = append(checks, diffLine{mode: "pairs", args: []string{"HGETALL", key}})
+		case "list":
+			checks = append(checks, diffLine{args: []string{"LRANGE", key, "0", "-1"}})
+		case "set":
+			checks = append(checks, diffLine{mode: "sorted", args: []string{"SMEMBERS", key}})
+		case "zset":
+			checks = append(checks, diffLine{args: []string{"ZRANGE", key, "0", "-1", "WITHSCORES"}})
 		}
+		checks = append(checks, diffLine{args: []string{"OBJECT", "ENCODING", key}})
 		for _, c := range checks {
 			compareCommand(t, live, st, c)
 		}

@@ -25,10 +25,13 @@ func checkInvariants(s *Store) error {
 				if e.obj != nil {
 					return fmt.Errorf("db %d key %q: string with a container", d.id, key)
 				}
-			case typeHash:
-				h, ok := e.obj.(*types.Hash)
-				if !ok || h.Len() == 0 {
-					return fmt.Errorf("db %d key %q: empty or mistyped hash", d.id, key)
+			case typeHash, typeList, typeSet, typeZSet:
+				c, ok := e.obj.(interface{ Len() int })
+				if !ok || c.Len() == 0 {
+					return fmt.Errorf("db %d key %q: empty or mistyped %s", d.id, key, e.typ)
+				}
+				if _, isHash := e.obj.(*types.Hash); isHash != (e.typ == typeHash) {
+					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
 				}
 			default:
 				return fmt.Errorf("db %d key %q: unknown type %d", d.id, key, e.typ)
