@@ -64,6 +64,9 @@ var (
 	ErrNoSuchKey = newError("ERR no such key")
 	// ErrOutOfRange: a numeric argument is outside the range the command takes.
 	ErrOutOfRange = newError("ERR value is out of range")
+	// ErrIntRange: an argument that must fit a C int (a database number,
+	// ...) does not.
+	ErrIntRange = newError("ERR value is out of range, value must between -2147483648 and 2147483647")
 	// ErrOutOfRangePositive: a count must be positive.
 	ErrOutOfRangePositive = newError("ERR value is out of range, must be positive")
 	// ErrWrongArity: a command got the wrong number of arguments. Its text
@@ -109,6 +112,28 @@ var (
 	ErrBitOffset = newError("ERR bit offset is not an integer or out of range")
 	// ErrBitValue: SETBIT's value is neither 0 nor 1.
 	ErrBitValue = newError("ERR bit is not an integer or out of range")
+	// ErrDecrementOverflow: DECRBY by -9223372036854775808, whose negation
+	// does not fit in 64 bits.
+	ErrDecrementOverflow = newError("ERR decrement would overflow")
+	// ErrSetRangeOffset: SETRANGE got a negative offset.
+	ErrSetRangeOffset = newError("ERR offset is out of range")
+	// ErrLCSNotString: LCS on a key that holds another type than string.
+	ErrLCSNotString = newError("ERR The specified keys must contain string values")
+	// ErrLCSLenAndIdx: LCS got both LEN and IDX.
+	ErrLCSLenAndIdx = newError("ERR If you want both the length and indexes, please just use IDX.")
+	// ErrLCSTooBig: LCS's table for the two strings would exceed 512 MB.
+	ErrLCSTooBig = newError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
+	// ErrBitArg: BITPOS's bit argument is neither 0 nor 1.
+	ErrBitArg = newError("ERR The bit argument must be 1 or 0.")
+	// ErrBitOpNot: BITOP NOT got more than one source key.
+	ErrBitOpNot = newError("ERR BITOP NOT must be called with a single source key.")
+	// ErrBitfieldType: a BITFIELD type is not i1 to i64 or u1 to u63.
+	ErrBitfieldType = newError("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
+	// ErrBitfieldOverflow: BITFIELD OVERFLOW got a mode other than WRAP, SAT
+	// or FAIL.
+	ErrBitfieldOverflow = newError("ERR Invalid OVERFLOW type specified")
+	// ErrBitfieldRO: BITFIELD_RO got a SET or INCRBY.
+	ErrBitfieldRO = newError("ERR BITFIELD_RO only supports the GET subcommand")
 	// -- more string errors go here --
 )
 
@@ -118,7 +143,42 @@ var (
 	ErrHashNotInteger = newError("ERR hash value is not an integer")
 	// ErrHashNotFloat: HINCRBYFLOAT on a field that is not a float.
 	ErrHashNotFloat = newError("ERR hash value is not a float")
+	// ErrHashIncrInf: HINCRBYFLOAT got an infinite increment.
+	ErrHashIncrInf = newError("ERR value is NaN or Infinity")
+	// ErrHScanCursor: HSCAN's cursor is not an unsigned 64-bit integer.
+	ErrHScanCursor = newError("ERR invalid cursor")
 	// -- more hash errors go here --
+)
+
+// Errors of the list commands.
+var (
+	// -- more list errors go here --
+)
+
+// Errors of the set commands.
+var (
+	// ErrNumKeys: a numkeys argument (SINTERCARD, ...) is not a positive
+	// integer.
+	ErrNumKeys = newError("ERR numkeys should be greater than 0")
+	// ErrNumKeysArgs: numkeys says more keys than the command has arguments.
+	ErrNumKeysArgs = newError("ERR Number of keys can't be greater than number of args")
+	// ErrLimitNegative: a LIMIT (SINTERCARD, ...) is negative or not an
+	// integer.
+	ErrLimitNegative = newError("ERR LIMIT can't be negative")
+	// -- more set errors go here --
+)
+
+// Errors of the sorted set commands.
+var (
+	// -- more sorted set errors go here --
+)
+
+// Errors of SORT.
+var (
+	// ErrSortNotFloat: SORT without ALPHA met an element (or BY value) that
+	// is not a number.
+	ErrSortNotFloat = newError("ERR One or more scores can't be converted into double")
+	// -- more sort errors go here --
 )
 
 // Errors of the Go API that have no Redis counterpart.
