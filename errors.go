@@ -145,7 +145,8 @@ var (
 	ErrHashNotFloat = newError("ERR hash value is not a float")
 	// ErrHashIncrInf: HINCRBYFLOAT got an infinite increment.
 	ErrHashIncrInf = newError("ERR value is NaN or Infinity")
-	// ErrHScanCursor: HSCAN's cursor is not an unsigned 64-bit integer.
+	// ErrHScanCursor: the cursor of HSCAN (or SCAN, SSCAN, ZSCAN: the text
+	// is the same) is not an unsigned 64-bit integer.
 	ErrHScanCursor = newError("ERR invalid cursor")
 	// -- more hash errors go here --
 )
@@ -170,6 +171,36 @@ var (
 
 // Errors of the sorted set commands.
 var (
+	// ErrZAddXXNX: ZADD got both XX and NX.
+	ErrZAddXXNX = newError("ERR XX and NX options at the same time are not compatible")
+	// ErrZAddGTLTNX: ZADD got two of GT, LT and NX.
+	ErrZAddGTLTNX = newError("ERR GT, LT, and/or NX options at the same time are not compatible")
+	// ErrZAddIncrPair: ZADD INCR got more than one score-member pair.
+	ErrZAddIncrPair = newError("ERR INCR option supports a single increment-element pair")
+	// ErrZScoreNaN: an increment would make a score NaN (inf + -inf).
+	ErrZScoreNaN = newError("ERR resulting score is not a number (NaN)")
+	// ErrZMinMaxNotFloat: a score range bound is not a number.
+	ErrZMinMaxNotFloat = newError("ERR min or max is not a float")
+	// ErrZLexRange: a lexicographic range bound does not start with '[' or
+	// '(' and is not "-" or "+".
+	ErrZLexRange = newError("ERR min or max not valid string range item")
+	// ErrZRangeLimit: ZRANGE got LIMIT without BYSCORE or BYLEX.
+	ErrZRangeLimit = newError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+	// ErrZRangeLexScores: ZRANGE got WITHSCORES with BYLEX.
+	ErrZRangeLexScores = newError("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+	// ErrZWeight: a WEIGHTS value is not a number.
+	ErrZWeight = newError("ERR weight value is not a float")
+	// ErrZNoKeys: ZUNION, ZINTER, ZDIFF and their STORE forms got numkeys
+	// below 1. Its text names the command: "ERR at least 1 input key is
+	// needed for 'zunionstore' command".
+	ErrZNoKeys = newError("ERR at least 1 input key is needed")
+	// ErrCountPositive: a COUNT (ZMPOP, LMPOP, ...) is below 1.
+	ErrCountPositive = newError("ERR count should be greater than 0")
+	// ErrTimeoutNotFloat: a blocking command's timeout is not a number.
+	ErrTimeoutNotFloat = newError("ERR timeout is not a float or out of range")
+	// ErrTimeoutNegative: a blocking command's timeout is negative (or too
+	// large to be a number of milliseconds).
+	ErrTimeoutNegative = newError("ERR timeout is negative")
 	// -- more sorted set errors go here --
 )
 
