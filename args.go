@@ -163,18 +163,27 @@ var maxLongDouble = func() *big.Float {
 	return f.Sub(f, g)
 }()
 
+// minLongDouble is half the smallest subnormal x87 long double: strtold
+// rounds anything no larger to zero and reports ERANGE.
+var minLongDouble = new(big.Float).SetMantExp(big.NewFloat(1), -16446)
+
 // parseLongDouble parses s as Redis's string2ld does (strtold with no
-// leading space, no trailing bytes, no NaN, no overflow). Infinity is
-// accepted; the increment commands refuse it afterwards.
+// leading space, no trailing bytes, no NaN, no overflow, no underflow to
+// zero). Infinity, in any spelling strtold reads, is accepted; the increment
+// commands refuse it afterwards.
 func parseLongDouble(s string) (*big.Float, bool) {
 	if len(s) == 0 || len(s) >= 5*1024 || !validStrtod(s) {
 		return nil, false
+	}
+	if t := strings.ToLower(strings.TrimLeft(s, "+-")); t == "inf" || t == "infinity" {
+		return new(big.Float).SetInf(s[0] == '-'), true
 	}
 	f, _, err := big.ParseFloat(hexWithExponent(s), 0, longDoublePrec, big.ToNearestEven)
 	if err != nil {
 		return nil, false
 	}
-	if !f.IsInf() && new(big.Float).Abs(f).Cmp(maxLongDouble) > 0 {
+	abs := new(big.Float).Abs(f)
+	if abs.Cmp(maxLongDouble) > 0 || f.Sign() != 0 && abs.Cmp(minLongDouble) <= 0 {
 		return nil, false // ERANGE
 	}
 	return f, true

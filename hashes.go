@@ -139,7 +139,7 @@ func (d *db) hincrby(key, field string, incr int64) (int64, error) {
 // it does not exist) in long double precision, stores the result as Redis
 // formats it and returns that text.
 func (d *db) hincrbyfloat(key, field, incr string) (string, error) {
-	by, ok := parseIncrFloat(incr)
+	by, ok := parseLongDouble(incr)
 	if !ok {
 		return "", ErrNotFloat
 	}
@@ -152,7 +152,7 @@ func (d *db) hincrbyfloat(key, field, incr string) (string, error) {
 	}
 	v := zeroLongDouble
 	if s, ok := h.Get(field); ok {
-		if v, ok = parseIncrFloat(s); !ok {
+		if v, ok = parseLongDouble(s); !ok {
 			return "", ErrHashNotFloat
 		}
 	}
@@ -170,7 +170,7 @@ func (d *db) hincrbyfloat(key, field, incr string) (string, error) {
 
 // zeroLongDouble is the value of a missing field for HINCRBYFLOAT; it is
 // only read.
-var zeroLongDouble, _ = parseIncrFloat("0")
+var zeroLongDouble, _ = parseLongDouble("0")
 
 // maxHRandFieldRepeat bounds the reply of HRANDFIELD with a negative count,
 // which Redis builds however large it is (and dies of running out of memory
