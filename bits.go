@@ -95,7 +95,7 @@ func (d *db) storeBits(key string, e *entry, val string) {
 	} else {
 		e.str = val
 	}
-	e.raw = true
+	e.enc = encRaw
 }
 
 // SetBit sets (value 1) or clears (value 0) the bit at offset in the string
@@ -133,7 +133,7 @@ func (d *db) setBit(key string, offset, value int64) (int64, error) {
 		prev = 1
 	}
 	if e != nil && i < uint64(len(old)) && prev == value {
-		e.raw = true // Redis unshares the string even when the bit stays
+		e.enc = encRaw // Redis unshares the string even when the bit stays
 		return prev, nil
 	}
 	b := growBits(old, i+1)
@@ -578,7 +578,7 @@ func (d *db) bitOp(op, dest string, keys []string) (int64, error) {
 		}
 	}
 	e := d.setString(dest, ownedString(res), false)
-	e.raw = true
+	e.enc = encRaw
 	return int64(maxLen), nil
 }
 
@@ -885,7 +885,7 @@ func (d *db) bitfield(key string, ops []bitfieldOp, write bool) ([]BitfieldResul
 	case changed:
 		d.storeBits(key, e, ownedString(buf))
 	default:
-		e.raw = true // e exists: Redis unshares the string anyway
+		e.enc = encRaw // e exists: Redis unshares the string anyway
 	}
 	return res, nil
 }

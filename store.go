@@ -274,10 +274,28 @@ var typeNames = [...]string{typeString: "string", typeList: "list", typeSet: "se
 
 func (t valueType) String() string { return typeNames[t] }
 
+// strEnc records what OBJECT ENCODING and OBJECT REFCOUNT report for a
+// string when its value alone does not decide it.
+type strEnc uint8
+
+const (
+	// encByValue: "int" (a shared object for 0..9999) when the value reads
+	// as a canonical 64-bit integer, "embstr" up to 44 bytes, else "raw".
+	encByValue strEnc = iota
+	// encRaw: modified in place (APPEND, SETRANGE, SETBIT, ...): "raw".
+	encRaw
+	// encString: made as a string, never an integer (INCRBYFLOAT's result):
+	// "embstr" up to 44 bytes, else "raw"; never shared.
+	encString
+	// encUnshared: encByValue, but a private object (a COPY): its
+	// reference count is 1 even for 0..9999.
+	encUnshared
+)
+
 // entry is one key's value and metadata.
 type entry struct {
 	typ      valueType
-	raw      bool   // a string modified in place (APPEND, SETRANGE, ...): OBJECT ENCODING says "raw"
+	enc      strEnc // how Redis would encode the string, where its value alone does not say
 	str      string // the value of a string
 	obj      any    // the container of other types: *types.Hash, ...
 	expireAt int64  // deadline in Unix ms; 0 for none
@@ -343,7 +361,7 @@ func (d *db) setString(key, val string, keepTTL bool) *entry {
 	if !keepTTL || (e.expireAt != 0 && e.expireAt <= d.s.nowMS()) {
 		d.setExpire(key, e, 0)
 	}
-	e.typ, e.raw, e.str, e.obj, e.atime = typeString, false, val, nil, d.s.lru
+	e.typ, e.enc, e.str, e.obj, e.atime = typeString, encByValue, val, nil, d.s.lru
 	return e
 }
 

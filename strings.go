@@ -619,7 +619,7 @@ func (d *db) incrBy(key string, n int64) (int64, error) {
 	if e == nil {
 		d.add(key, &entry{typ: typeString, str: s})
 	} else {
-		e.str, e.raw = s, false
+		e.str, e.enc = s, encByValue
 	}
 	return v, nil
 }
@@ -657,9 +657,9 @@ func (d *db) incrByFloat(key, incr string) (string, error) {
 	}
 	s := formatLongDouble(sum)
 	if e == nil {
-		d.add(key, &entry{typ: typeString, str: s})
+		d.add(key, &entry{typ: typeString, str: s, enc: encString})
 	} else {
-		e.str, e.raw = s, false
+		e.str, e.enc = s, encString
 	}
 	return s, nil
 }
@@ -771,7 +771,7 @@ func (d *db) append(key, val string) (int64, error) {
 	if len(e.str)+len(val) > maxStringLen {
 		return 0, ErrStringTooLong
 	}
-	e.raw = true // Redis converts the value to a raw string even to append nothing
+	e.enc = encRaw // Redis converts the value to a raw string even to append nothing
 	if len(val) > 0 {
 		e.str += val
 	}
@@ -839,9 +839,9 @@ func (d *db) setRange(key string, offset int64, val string) (int64, error) {
 	copy(b[offset:], val)
 	s := unsafe.String(unsafe.SliceData(b), n) // b is not used again
 	if e == nil {
-		d.add(key, &entry{typ: typeString, str: s, raw: true})
+		d.add(key, &entry{typ: typeString, str: s, enc: encRaw})
 	} else {
-		e.str, e.raw = s, true
+		e.str, e.enc = s, encRaw
 	}
 	return int64(n), nil
 }
