@@ -39,6 +39,7 @@ func (c *cmdable) begin(write bool) (*db, error) {
 		c.s.mu.Unlock()
 		return nil, ErrDBIndex
 	}
+	c.s.touchClock()
 	return c.s.dbs[c.db], nil
 }
 

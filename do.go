@@ -169,6 +169,7 @@ func (s *Store) runOn(ctx context.Context, dbIndex int, args []string, w resp.Wr
 		w.Error(replyText(ErrClosed))
 		return dbIndex
 	}
+	s.touchClock()
 	k := s.getCall()
 	k.db, k.args, k.w = s.dbs[dbIndex], args, w
 	s.exec(k)

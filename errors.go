@@ -98,6 +98,16 @@ var (
 	ErrExpireOptions = newError("ERR NX and XX, GT or LT options at the same time are not compatible")
 	// ErrExpireGTLT: GT with LT.
 	ErrExpireGTLT = newError("ERR GT and LT options at the same time are not compatible")
+	// ErrUnsupportedOption: EXPIRE and its variants got an option other than
+	// NX, XX, GT and LT. Its text names the option: "ERR Unsupported option
+	// foo".
+	ErrUnsupportedOption = newError("ERR Unsupported option")
+	// ErrNoLFU: OBJECT FREQ needs an LFU maxmemory policy, which a Store
+	// never has (it behaves as Redis's default, noeviction).
+	ErrNoLFU = newError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+	// errUnknownType: COPY met a value it cannot copy, Redis's text for that
+	// case. It means that a container type lacks a Clone method.
+	errUnknownType = newError("ERR unknown type object")
 )
 
 // Errors of the string commands.

@@ -6,15 +6,6 @@ import (
 	"time"
 )
 
-// Errors of the expiry commands. They belong in errors.go, which has no
-// anchor for this family yet; they live here until the lead moves them.
-var (
-	// ErrUnsupportedOption: EXPIRE and its variants got an option other than
-	// NX, XX, GT and LT. Its text names the option: "ERR Unsupported option
-	// foo".
-	ErrUnsupportedOption = newError("ERR Unsupported option")
-)
-
 // The special values of TTL, PTTL, ExpireTime and PExpireTime, as Redis
 // replies them. They are untyped: TTL and PTTL return them as a
 // time.Duration (-2ns and -1ns, the values go-redis returns too), ExpireTime

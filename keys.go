@@ -14,18 +14,6 @@ import (
 	"github.com/racefree/racefree/types"
 )
 
-// Errors of the keyspace commands. They belong in errors.go, which has no
-// anchor for this family yet; they live here until the lead moves them.
-var (
-	// ErrNoLFU: OBJECT FREQ needs an LFU maxmemory policy, which a Store
-	// never has (it behaves as Redis's default, noeviction).
-	ErrNoLFU = newError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
-
-	// errUnknownType: COPY met a value it cannot copy, Redis's text for that
-	// case. It means that a container type lacks a Clone method.
-	errUnknownType = newError("ERR unknown type object")
-)
-
 // ---- DEL, UNLINK ----------------------------------------------------------
 
 // Del deletes keys, as DEL does, and returns how many of them existed. A key

@@ -22,9 +22,10 @@ type Store struct {
 	mu     sync.Mutex
 	dbs    []*db
 	clock  Clock
+	custom bool // the clock is not the system clock: refresh lru per call
 	offset time.Duration // added to clock.Now() by FastForward and SetTime
 	frozen int64         // when non-zero, the time in ms that nowMS returns
-	lru    int64         // coarse clock in seconds for OBJECT IDLETIME
+	lru    int64         // coarse clock in seconds for OBJECT IDLETIME; the sweep refreshes it
 	rng    *rand.Rand
 	closed bool
 	calls  []*call // free list of command contexts, guarded by mu
@@ -105,6 +106,8 @@ func New(opts ...Option) (*Store, error) {
 		stop:       make(chan struct{}),
 		done:       make(chan struct{}),
 	}
+	_, system := cfg.clock.(systemClock)
+	s.custom = !system
 	s.cmdable = cmdable{s: s}
 	s.dbs = make([]*db, cfg.databases)
 	for i := range s.dbs {
@@ -181,6 +184,16 @@ func (s *Store) nowMS() int64 {
 	ms := s.clock.Now().Add(s.offset).UnixMilli()
 	s.lru = ms / 1000
 	return ms
+}
+
+// touchClock refreshes the coarse clock behind OBJECT IDLETIME. The sweep
+// does so every interval, which is as fine as Redis's own LRU clock; a
+// custom clock may jump between sweeps, so then every call refreshes it.
+// The caller holds s.mu.
+func (s *Store) touchClock() {
+	if s.custom && s.frozen == 0 {
+		s.nowMS()
+	}
 }
 
 // freeze stops the clock at its current reading until thaw, as Redis does for

@@ -178,3 +178,23 @@ func TestFastForwardAndSetTime(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []any{"1893553445", "6"}, v)
 }
+
+// TestIdleTimeWithCustomClock: a custom clock may jump between sweeps; an
+// access right after the jump still counts as recent.
+func TestIdleTimeWithCustomClock(t *testing.T) {
+	clock := &stepClock{now: time.Unix(1_700_000_000, 0)}
+	s := newTestStore(t, WithClock(clock), WithExpireInterval(time.Hour))
+	require.NoError(t, s.Set("k", "v", 0))
+	clock.mu.Lock()
+	clock.now = clock.now.Add(100 * time.Second)
+	clock.mu.Unlock()
+	idle, ok, err := s.ObjectIdleTime("k")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, 100*time.Second, idle)
+	_, _, err = s.Get("k")
+	require.NoError(t, err)
+	idle, _, err = s.ObjectIdleTime("k")
+	require.NoError(t, err)
+	assert.Zero(t, idle)
+}
