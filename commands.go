@@ -225,6 +225,18 @@ var commandList = []*command{
 	{name: "bzmpop", arity: -5, flags: flagWrite | flagBlocking | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdBZMPop},
 	{name: "sort", arity: -2, flags: flagWrite | flagDenyoom | flagMovablekeys, firstKey: 1, lastKey: 1, step: 1, run: cmdSort},
 	{name: "sort_ro", arity: -2, flags: flagReadonly | flagMovablekeys, firstKey: 1, lastKey: 1, step: 1, run: cmdSortRO},
+	{name: "eval", arity: -3, flags: flagNoscript | flagStale | flagSkipMonitor | flagNoMandatoryKeys | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdEval},
+	{name: "evalsha", arity: -3, flags: flagNoscript | flagStale | flagSkipMonitor | flagNoMandatoryKeys | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdEvalSHA},
+	{name: "eval_ro", arity: -3, flags: flagReadonly | flagNoscript | flagStale | flagSkipMonitor | flagNoMandatoryKeys | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdEvalRO},
+	{name: "evalsha_ro", arity: -3, flags: flagReadonly | flagNoscript | flagStale | flagSkipMonitor | flagNoMandatoryKeys | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdEvalSHARO},
+	{name: "script", arity: -2, flags: 0, firstKey: 0, lastKey: 0, step: 0, run: nil, subs: []*command{
+		{name: "script|debug", arity: 3, flags: flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptDebug},
+		{name: "script|exists", arity: -3, flags: flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptExists},
+		{name: "script|flush", arity: -2, flags: flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptFlush},
+		{name: "script|help", arity: 2, flags: flagLoading | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptHelp},
+		{name: "script|kill", arity: 2, flags: flagNoscript | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptKill},
+		{name: "script|load", arity: 3, flags: flagNoscript | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptLoad},
+	}},
 }
 
 // commands finds table entries by name in any case.
@@ -322,6 +334,9 @@ type call struct {
 	w    resp.Writer
 	err  error    // the error value behind a top-level error reply, for Do
 	tx   *txState // the transaction the call runs in, if any
+	// inScript: the call comes from redis.call; blocking commands answer
+	// at once.
+	inScript bool
 
 	// A blocking command that found nothing to take registers a waiter
 	// (canBlock says whether it may: not inside a transaction or script)
@@ -348,7 +363,7 @@ func (s *Store) getCall() *call {
 
 // putCall returns c to the free list. The caller holds s.mu.
 func (s *Store) putCall(c *call) {
-	c.db, c.args, c.w, c.err, c.tx = nil, nil, nil, nil, nil
+	c.db, c.args, c.w, c.err, c.tx, c.inScript = nil, nil, nil, nil, nil, false
 	c.blocked, c.timeout, c.timedOut = nil, 0, nil
 	clear(c.argBuf)
 	c.builder.Reset()
@@ -421,8 +436,8 @@ func oneLine(s string) string {
 }
 
 // canBlock reports whether a blocking command may wait here: not inside a
-// transaction (where, as in MULTI or a script, it answers at once).
-func (c *call) canBlock() bool { return c.tx == nil }
+// transaction or a script, where it answers at once as inside MULTI.
+func (c *call) canBlock() bool { return c.tx == nil && !c.inScript }
 
 // block makes the call wait for w, at most timeout (0: for ever), after the
 // lock is released. It registers w. timedOut writes the reply if w is not

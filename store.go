@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/btree"
+
+	"github.com/racefree/racefree/luabind"
 )
 
 // Store is an in-process, Redis-compatible data store. It holds a number of
@@ -22,13 +24,16 @@ type Store struct {
 	mu     sync.Mutex
 	dbs    []*db
 	clock  Clock
-	custom bool // the clock is not the system clock: refresh lru per call
+	custom bool          // the clock is not the system clock: refresh lru per call
 	offset time.Duration // added to clock.Now() by FastForward and SetTime
 	frozen int64         // when non-zero, the time in ms that nowMS returns
 	lru    int64         // coarse clock in seconds for OBJECT IDLETIME; the sweep refreshes it
 	rng    *rand.Rand
 	closed bool
 	calls  []*call // free list of command contexts, guarded by mu
+
+	lua  *luabind.Engine // the Lua state and script cache, made on first use
+	host scriptHost      // the running script's view of the store
 
 	waiters map[blockKey][]*waiter // callers blocked on keys, oldest first
 	ready   []blockKey             // keys created since waiters were last served
@@ -167,11 +172,10 @@ func (s *Store) Now() time.Time {
 	return s.nowTime()
 }
 
-// nowTime is the store's time. The caller holds s.mu.
+// nowTime is the store's time, running even while a script or transaction
+// has the clock frozen for expiry (TIME keeps advancing in a script, as in
+// Redis). The caller holds s.mu.
 func (s *Store) nowTime() time.Time {
-	if s.frozen != 0 {
-		return time.UnixMilli(s.frozen)
-	}
 	return s.clock.Now().Add(s.offset)
 }
 

@@ -1,0 +1,335 @@
+// Package luabind runs Redis Lua scripts on gopher-lua with Redis 7.0's
+// semantics: the sandbox, the redis library (call, pcall, error_reply, ...),
+// the conversions between Lua values and replies, and the script cache.
+//
+// It sees the data store only through Host, so it depends on nothing above
+// it: the racefree package implements Host over its command table and runs
+// scripts under its store lock.
+package luabind
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/racefree/racefree/resp"
+)
+
+// Host is the data store as a running script sees it.
+type Host interface {
+	// Call runs one command for the script (args[0] is its name) and writes
+	// its reply to w, or the error that refuses it at the script layer
+	// (unknown command, wrong arity, not allowed from scripts, a write in a
+	// read-only run).
+	Call(args []string, w resp.Writer)
+	// Known reports whether a command of that name exists (for
+	// redis.acl_check_cmd).
+	Known(name string) bool
+}
+
+// Flags are the script flags a shebang line declares.
+type Flags uint8
+
+// The flags of "#!lua flags=...".
+const (
+	FlagNoWrites Flags = 1 << iota
+	FlagAllowOOM
+	FlagAllowStale
+	FlagNoCluster
+	FlagAllowCrossSlotKeys
+	// FlagShebang marks a script that has a shebang line at all: it runs
+	// with flag semantics instead of the compatible mode.
+	FlagShebang
+)
+
+// Script is a compiled script in the cache.
+type Script struct {
+	SHA   string // lower-case hex SHA1 of the body
+	Flags Flags
+	Body  string
+	fn    *lua.LFunction
+}
+
+// Error is an error reply produced by the engine (a compile error, a
+// runtime error with its " script: ..." suffix). Its text is Redis's.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// Engine is one sandboxed Lua state with its script cache: the equivalent of
+// Redis's scripting VM. It is not safe for concurrent use; its owner runs it
+// under a lock.
+type Engine struct {
+	L       *lua.LState
+	scripts map[string]*Script
+
+	globals *lua.LTable // the real globals, behind the read-only _G proxy
+	keys    *lua.LTable // KEYS, refilled on every run
+	argv    *lua.LTable // ARGV, likewise
+
+	run     *run   // the run in progress, nil between runs
+	state   run    // what run points to while a script runs
+	rand    uint64 // math.random's lrand48 state; survives Flush as in Redis
+	argBuf  []string
+	handler *lua.LFunction
+	// chunkSources maps the names of chunks that loadstring made to their
+	// source, which Redis prints in the error suffix.
+	chunkSources map[string]string
+}
+
+// run is the state of one script run.
+type run struct {
+	host   Host
+	script *Script
+	resp   int // the protocol redis.call replies use: 2 until redis.setresp(3)
+	writer luaWriter
+
+	errLine   int    // where the error being handled was raised
+	errSource string // "" when unknown
+}
+
+// New returns an engine with an empty cache.
+func New() *Engine {
+	e := &Engine{scripts: make(map[string]*Script), rand: randInit, chunkSources: make(map[string]string)}
+	e.reset()
+	return e
+}
+
+// Flush empties the cache and starts a new Lua state, as SCRIPT FLUSH does:
+// library configuration (cjson's, ...) is lost; math.random's state is not.
+func (e *Engine) Flush() {
+	if e.L != nil {
+		e.L.Close()
+	}
+	e.scripts = make(map[string]*Script)
+	e.chunkSources = make(map[string]string)
+	e.reset()
+}
+
+// Lookup finds a cached script by SHA1, in any case.
+func (e *Engine) Lookup(sha string) *Script {
+	if len(sha) != 40 {
+		return nil
+	}
+	if s := e.scripts[sha]; s != nil {
+		return s
+	}
+	return e.scripts[strings.ToLower(sha)]
+}
+
+// SHA1 returns the lower-case hex SHA1 of body, the name of a script.
+func SHA1(body string) string {
+	sum := sha1.Sum([]byte(body))
+	return hex.EncodeToString(sum[:])
+}
+
+// Load compiles body and caches it, unless it is cached already, and
+// returns it. A body that does not compile is not cached; the error is
+// Redis's text.
+func (e *Engine) Load(body string) (*Script, error) {
+	sha := SHA1(body)
+	if s := e.scripts[sha]; s != nil {
+		return s, nil
+	}
+	flags, code, err := parseShebang(body)
+	if err != nil {
+		return nil, err
+	}
+	proto, err := compile(code, "user_script")
+	if err != nil {
+		return nil, &Error{"ERR Error compiling script (new function): " + err.Error()}
+	}
+	fn := e.L.NewFunctionFromProto(proto)
+	fn.Env = e.L.G.Global
+	s := &Script{SHA: sha, Flags: flags, Body: body, fn: fn}
+	e.scripts[sha] = s
+	return s, nil
+}
+
+// compile parses and compiles Lua source under the given chunk name, with
+// concatenation rewritten for Lua 5.1 number formatting.
+func compile(code, name string) (*lua.FunctionProto, error) {
+	chunk, err := parse.Parse(strings.NewReader(code), name)
+	if err != nil {
+		return nil, &Error{syntaxMessage(err, code, name)}
+	}
+	rewriteConcat(chunk)
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, &Error{name + ": " + strings.TrimSpace(err.Error())}
+	}
+	return proto, nil
+}
+
+// syntaxMessage words a parse error as Lua 5.1 does ("user_script:1:
+// unexpected symbol near '<eof>'"), as far as gopher-lua's parser tells
+// what went wrong.
+func syntaxMessage(err error, code, name string) string {
+	pe, ok := err.(*parse.Error)
+	if !ok {
+		return name + ": " + strings.TrimSpace(err.Error())
+	}
+	line, near := pe.Pos.Line, "'"+pe.Token+"'"
+	if line == parse.EOF {
+		line, near = 1+strings.Count(code, "\n"), "'<eof>'"
+	}
+	what := strings.TrimSpace(pe.Message)
+	if what == "syntax error" || strings.HasPrefix(what, "syntax error") {
+		what = "unexpected symbol"
+	}
+	return name + ":" + strconv.Itoa(line) + ": " + what + " near " + near
+}
+
+// parseShebang reads the "#!lua flags=..." line of a body and returns the
+// flags and the code with the line blanked (its newline kept, so line
+// numbers stay right).
+func parseShebang(body string) (Flags, string, error) {
+	if !strings.HasPrefix(body, "#!") {
+		return 0, body, nil
+	}
+	nl := strings.IndexByte(body, '\n')
+	if nl < 0 {
+		return 0, "", &Error{"ERR Invalid script shebang"}
+	}
+	parts, ok := splitArgs(body[:nl])
+	if !ok || len(parts) == 0 {
+		return 0, "", &Error{"ERR Invalid engine in script shebang"}
+	}
+	if parts[0] != "#!lua" {
+		return 0, "", &Error{"ERR Unexpected engine in script shebang: " + parts[0]}
+	}
+	flags := FlagShebang
+	for _, p := range parts[1:] {
+		list, ok := strings.CutPrefix(p, "flags=")
+		if !ok {
+			return 0, "", &Error{"ERR Unknown lua shebang option: " + p}
+		}
+		if list == "" {
+			continue
+		}
+		for _, f := range strings.Split(list, ",") {
+			switch f {
+			case "no-writes":
+				flags |= FlagNoWrites
+			case "allow-oom":
+				flags |= FlagAllowOOM
+			case "allow-stale":
+				flags |= FlagAllowStale
+			case "no-cluster":
+				flags |= FlagNoCluster
+			case "allow-cross-slot-keys":
+				flags |= FlagAllowCrossSlotKeys
+			default:
+				return 0, "", &Error{"ERR Unexpected flag in script shebang: " + f}
+			}
+		}
+	}
+	return flags, body[nl:], nil
+}
+
+// splitArgs splits a line as Redis's sdssplitargs does: spaces separate,
+// double quotes allow escapes, single quotes are literal; an unbalanced
+// quote, or a closing quote not followed by a space, is an error.
+func splitArgs(line string) ([]string, bool) {
+	var out []string
+	i := 0
+	for {
+		for i < len(line) && strings.IndexByte(" \n\r\t\v\f", line[i]) >= 0 {
+			i++
+		}
+		if i == len(line) {
+			return out, true
+		}
+		var b strings.Builder
+		inDouble, inSingle := false, false
+		for ; ; i++ {
+			if i == len(line) {
+				if inDouble || inSingle {
+					return nil, false
+				}
+				break
+			}
+			c := line[i]
+			if inDouble {
+				switch {
+				case c == '\\' && i+3 < len(line) && line[i+1] == 'x' && isHex(line[i+2]) && isHex(line[i+3]):
+					b.WriteByte(unhex(line[i+2])<<4 | unhex(line[i+3]))
+					i += 3
+				case c == '\\' && i+1 < len(line):
+					i++
+					switch line[i] {
+					case 'n':
+						b.WriteByte('\n')
+					case 'r':
+						b.WriteByte('\r')
+					case 't':
+						b.WriteByte('\t')
+					case 'b':
+						b.WriteByte('\b')
+					case 'a':
+						b.WriteByte('\a')
+					default:
+						b.WriteByte(line[i])
+					}
+				case c == '"':
+					if i+1 < len(line) && strings.IndexByte(" \n\r\t\v\f", line[i+1]) < 0 {
+						return nil, false
+					}
+					inDouble = false
+					i++
+					goto done
+				default:
+					b.WriteByte(c)
+				}
+				continue
+			}
+			if inSingle {
+				switch {
+				case c == '\\' && i+1 < len(line) && line[i+1] == '\'':
+					i++
+					b.WriteByte('\'')
+				case c == '\'':
+					if i+1 < len(line) && strings.IndexByte(" \n\r\t\v\f", line[i+1]) < 0 {
+						return nil, false
+					}
+					inSingle = false
+					i++
+					goto done
+				default:
+					b.WriteByte(c)
+				}
+				continue
+			}
+			switch c {
+			case ' ', '\n', '\r', '\t', '\v', '\f':
+				goto done
+			case '"':
+				inDouble = true
+			case '\'':
+				inSingle = true
+			default:
+				b.WriteByte(c)
+			}
+		}
+	done:
+		out = append(out, b.String())
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}

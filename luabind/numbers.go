@@ -1,0 +1,286 @@
+package luabind
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
+)
+
+// Lua 5.1 turns numbers into text with "%.14g" (tostring, "..", string
+// coercion); gopher-lua uses Go's shortest form instead. formatNumber is
+// Lua 5.1's form.
+func formatNumber(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case f != f:
+		if math.Signbit(f) {
+			return "-nan"
+		}
+		return "nan"
+	}
+	return strconv.FormatFloat(f, 'g', 14, 64)
+}
+
+// formatArg is how Redis turns a Lua number into a command argument:
+// "%.17g".
+func formatArg(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case f != f:
+		return "nan"
+	}
+	return strconv.FormatFloat(f, 'g', 17, 64)
+}
+
+// tostringName is the hidden global the compiler rewrite calls to turn the
+// operands of ".." into text the way Lua 5.1 does.
+const tostringName = "__redis__tostr"
+
+// luaToStr returns its argument unchanged unless it is a number, which it
+// formats as Lua 5.1 does, so that ".." errors on other types stay the VM's.
+func luaToStr(L *lua.LState) int {
+	v := L.Get(1)
+	if n, ok := v.(lua.LNumber); ok {
+		L.Push(lua.LString(formatNumber(float64(n))))
+		return 1
+	}
+	L.Push(v)
+	return 1
+}
+
+// luaTostring is the global tostring with Lua 5.1 number formatting.
+func luaTostring(L *lua.LState) int {
+	v := L.CheckAny(1)
+	if n, ok := v.(lua.LNumber); ok {
+		L.Push(lua.LString(formatNumber(float64(n))))
+		return 1
+	}
+	if mt := L.GetMetaField(v, "__tostring"); mt != lua.LNil {
+		L.Push(mt)
+		L.Push(v)
+		L.Call(1, 1)
+		return 1
+	}
+	switch v.(type) {
+	case lua.LString:
+		L.Push(v)
+	case *lua.LNilType:
+		L.Push(lua.LString("nil"))
+	case lua.LBool:
+		L.Push(lua.LString(v.String()))
+	default:
+		L.Push(lua.LString(v.String()))
+	}
+	return 1
+}
+
+// luaTonumber is Lua 5.1's tonumber: a string is read as strtod reads it
+// (exponents and hexadecimal included, surrounding spaces allowed), or in
+// the given base.
+func luaTonumber(L *lua.LState) int {
+	v := L.CheckAny(1)
+	base := L.OptInt(2, 10)
+	if base == 10 {
+		switch x := v.(type) {
+		case lua.LNumber:
+			L.Push(x)
+			return 1
+		case lua.LString:
+			if f, ok := str2number(string(x)); ok {
+				L.Push(lua.LNumber(f))
+				return 1
+			}
+		}
+		L.Push(lua.LNil)
+		return 1
+	}
+	if base < 2 || base > 36 {
+		L.ArgError(2, "base out of range")
+	}
+	s := strings.TrimSpace(L.CheckString(1))
+	n, err := strconv.ParseInt(s, base, 64)
+	if err != nil {
+		un, uerr := strconv.ParseUint(s, base, 64)
+		if uerr != nil {
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(lua.LNumber(float64(un)))
+		return 1
+	}
+	L.Push(lua.LNumber(float64(n)))
+	return 1
+}
+
+// str2number converts a string to a number as Lua 5.1's luaO_str2d does:
+// strtod, or a hexadecimal integer, with white space around it.
+func str2number(s string) (float64, bool) {
+	t := strings.Trim(s, " \t\n\r\f\v")
+	if t == "" {
+		return 0, false
+	}
+	body := strings.TrimLeft(t, "+-")
+	if len(t)-len(body) <= 1 && len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') {
+		u, err := strconv.ParseUint(body[2:], 16, 64)
+		if err != nil {
+			return 0, false
+		}
+		f := float64(u)
+		if t[0] == '-' {
+			f = -f
+		}
+		return f, true
+	}
+	lower := strings.ToLower(body)
+	if strings.HasPrefix(lower, "inf") || strings.HasPrefix(lower, "nan") || strings.ContainsAny(t, "_xXpP") {
+		// strtod reads these, Lua 5.1 too; keep to the common forms.
+		if lower == "inf" || lower == "infinity" {
+			return math.Copysign(math.Inf(1), sign(t)), true
+		}
+		if lower == "nan" {
+			return math.NaN(), true
+		}
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return f, true
+		}
+		return 0, false
+	}
+	return f, true
+}
+
+func sign(s string) float64 {
+	if strings.HasPrefix(s, "-") {
+		return -1
+	}
+	return 1
+}
+
+// rewriteConcat walks a parsed chunk and makes every operand of ".." that
+// may be a number go through tostringName, since gopher-lua's VM formats
+// numbers in concatenation its own way. Constant numbers are formatted here.
+func rewriteConcat(stmts []ast.Stmt) {
+	for _, s := range stmts {
+		rewriteStmt(s)
+	}
+}
+
+func rewriteStmt(s ast.Stmt) {
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		rewriteExprs(s.Lhs)
+		rewriteExprs(s.Rhs)
+	case *ast.LocalAssignStmt:
+		rewriteExprs(s.Exprs)
+	case *ast.FuncCallStmt:
+		s.Expr = rewriteExpr(s.Expr)
+	case *ast.DoBlockStmt:
+		rewriteConcat(s.Stmts)
+	case *ast.WhileStmt:
+		s.Condition = rewriteExpr(s.Condition)
+		rewriteConcat(s.Stmts)
+	case *ast.RepeatStmt:
+		s.Condition = rewriteExpr(s.Condition)
+		rewriteConcat(s.Stmts)
+	case *ast.IfStmt:
+		s.Condition = rewriteExpr(s.Condition)
+		rewriteConcat(s.Then)
+		rewriteConcat(s.Else)
+	case *ast.NumberForStmt:
+		s.Init = rewriteExpr(s.Init)
+		s.Limit = rewriteExpr(s.Limit)
+		if s.Step != nil {
+			s.Step = rewriteExpr(s.Step)
+		}
+		rewriteConcat(s.Stmts)
+	case *ast.GenericForStmt:
+		rewriteExprs(s.Exprs)
+		rewriteConcat(s.Stmts)
+	case *ast.FuncDefStmt:
+		s.Func = rewriteExpr(s.Func).(*ast.FunctionExpr)
+	case *ast.ReturnStmt:
+		rewriteExprs(s.Exprs)
+	}
+}
+
+func rewriteExprs(es []ast.Expr) {
+	for i, e := range es {
+		es[i] = rewriteExpr(e)
+	}
+}
+
+func rewriteExpr(e ast.Expr) ast.Expr {
+	switch e := e.(type) {
+	case *ast.StringConcatOpExpr:
+		e.Lhs = concatOperand(rewriteExpr(e.Lhs))
+		e.Rhs = concatOperand(rewriteExpr(e.Rhs))
+	case *ast.AttrGetExpr:
+		e.Object = rewriteExpr(e.Object)
+		e.Key = rewriteExpr(e.Key)
+	case *ast.TableExpr:
+		for _, f := range e.Fields {
+			if f.Key != nil {
+				f.Key = rewriteExpr(f.Key)
+			}
+			f.Value = rewriteExpr(f.Value)
+		}
+	case *ast.FuncCallExpr:
+		if e.Func != nil {
+			e.Func = rewriteExpr(e.Func)
+		}
+		if e.Receiver != nil {
+			e.Receiver = rewriteExpr(e.Receiver)
+		}
+		rewriteExprs(e.Args)
+	case *ast.LogicalOpExpr:
+		e.Lhs, e.Rhs = rewriteExpr(e.Lhs), rewriteExpr(e.Rhs)
+	case *ast.RelationalOpExpr:
+		e.Lhs, e.Rhs = rewriteExpr(e.Lhs), rewriteExpr(e.Rhs)
+	case *ast.ArithmeticOpExpr:
+		e.Lhs, e.Rhs = rewriteExpr(e.Lhs), rewriteExpr(e.Rhs)
+	case *ast.UnaryMinusOpExpr:
+		e.Expr = rewriteExpr(e.Expr)
+	case *ast.UnaryNotOpExpr:
+		e.Expr = rewriteExpr(e.Expr)
+	case *ast.UnaryLenOpExpr:
+		e.Expr = rewriteExpr(e.Expr)
+	case *ast.FunctionExpr:
+		rewriteConcat(e.Stmts)
+	}
+	return e
+}
+
+// concatOperand wraps one operand of "..".
+func concatOperand(e ast.Expr) ast.Expr {
+	switch x := e.(type) {
+	case *ast.StringExpr, *ast.StringConcatOpExpr:
+		return e
+	case *ast.NumberExpr:
+		if f, ok := str2number(x.Value); ok {
+			s := &ast.StringExpr{Value: formatNumber(f)}
+			s.SetLine(x.Line())
+			s.SetLastLine(x.LastLine())
+			return s
+		}
+		return e
+	}
+	fn := &ast.IdentExpr{Value: tostringName}
+	fn.SetLine(e.Line())
+	fn.SetLastLine(e.LastLine())
+	call := &ast.FuncCallExpr{Func: fn, Args: []ast.Expr{e}, AdjustRet: true}
+	call.SetLine(e.Line())
+	call.SetLastLine(e.LastLine())
+	return call
+}

@@ -1,0 +1,112 @@
+package luabind
+
+import (
+	"regexp"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/racefree/racefree/resp"
+)
+
+// Run runs a cached script with the given KEYS and ARGV, calling host for
+// every redis.call, and writes the script's reply (or its error, with
+// Redis's " script: <sha>, on @user_script:<line>." suffix) to w. The
+// caller holds whatever lock makes the run atomic.
+func (e *Engine) Run(s *Script, keys, args []string, host Host, w resp.Writer) {
+	r := &e.state
+	r.host, r.script, r.resp, r.errLine, r.errSource = host, s, 2, 0, ""
+	e.run = r
+	defer func() { e.run = nil }()
+	fill(e.keys, keys)
+	fill(e.argv, args)
+	L := e.L
+	L.Push(s.fn)
+	if err := L.PCall(0, 1, e.handler); err != nil {
+		w.Error(oneLine(e.errorText(err)))
+		return
+	}
+	v := L.Get(-1)
+	L.Pop(1)
+	e.writeReply(v, w, 0)
+}
+
+// fill makes t the array of ss, clearing what a previous run left.
+func fill(t *lua.LTable, ss []string) {
+	for i, s := range ss {
+		t.RawSetInt(i+1, lua.LString(s))
+	}
+	for i := len(ss) + 1; t.RawGetInt(i) != lua.LNil; i++ {
+		t.RawSetInt(i, lua.LNil)
+	}
+}
+
+// errorHandler runs where an error was raised, before the stack unwinds: it
+// notes the source and line of the innermost Lua function, which Redis
+// appends to the error reply.
+func (e *Engine) errorHandler(L *lua.LState) int {
+	if r := e.run; r != nil {
+		for level := 0; ; level++ {
+			dbg, ok := L.GetStack(level)
+			if !ok {
+				break
+			}
+			if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
+				break
+			}
+			if dbg.What != "G" && dbg.CurrentLine > 0 {
+				r.errSource, r.errLine = dbg.Source, dbg.CurrentLine
+				break
+			}
+		}
+	}
+	L.Push(L.Get(1))
+	return 1
+}
+
+// errorText is the reply for a script that failed.
+func (e *Engine) errorText(err error) string {
+	var msg string
+	switch v := errorObject(err).(type) {
+	case *lua.LTable:
+		switch x := v.RawGetString("err").(type) {
+		case lua.LString:
+			msg = string(x)
+		case lua.LNumber:
+			msg = formatNumber(float64(x))
+		default:
+			// Redis 7.0 crashes here; answer instead.
+			msg = "ERR unknown error"
+		}
+	case lua.LString:
+		msg = "ERR " + translateError(string(v))
+	case lua.LNumber:
+		msg = "ERR " + formatNumber(float64(v))
+	case *lua.LNilType:
+		msg = "ERR nil"
+	case lua.LBool:
+		msg = "ERR " + v.String()
+	default:
+		msg = "ERR " + v.String()
+	}
+	if r := e.run; r != nil && r.errSource != "" && r.errLine > 0 {
+		source := r.errSource
+		if source == "user_script" {
+			source = "@user_script"
+		} else if raw, ok := e.chunkSources[source]; ok {
+			source = raw
+		}
+		msg += " script: " + r.script.SHA + ", on " + source + ":" + strconv.Itoa(r.errLine) + "."
+	}
+	return msg
+}
+
+// badArgument matches gopher-lua's argument errors, which lack the quotes
+// Lua 5.1 puts around the function's name.
+var badArgument = regexp.MustCompile(`bad argument #(\d+) to ([\w.:]+) \(`)
+
+// translateError rewrites gopher-lua's wording of common runtime errors into
+// Lua 5.1's.
+func translateError(msg string) string {
+	return badArgument.ReplaceAllString(msg, "bad argument #$1 to '$2' (")
+}

@@ -1,0 +1,303 @@
+package racefree
+
+import (
+	"context"
+	"strings"
+
+	"github.com/racefree/racefree/luabind"
+	"github.com/racefree/racefree/resp"
+)
+
+// Lua scripting. A Store has one long-lived Lua state (made on first use)
+// with its script cache; a script runs under the store lock from its first
+// instruction to its reply, so it is atomic, with the clock frozen for
+// expiry. redis.call goes straight into the command table.
+
+// Errors of scripting.
+var (
+	// ErrNoScript: EVALSHA of a script that is not in the cache.
+	ErrNoScript = newError("NOSCRIPT No matching script. Please use EVAL.")
+	// ErrNumKeysTooMany: numkeys exceeds the number of arguments.
+	ErrNumKeysTooMany = newError("ERR Number of keys can't be greater than number of args")
+	// ErrNumKeysNegative: numkeys is negative.
+	ErrNumKeysNegative = newError("ERR Number of keys can't be negative")
+	// ErrScriptWriteFlag: EVAL_RO of a script with a shebang that lacks
+	// no-writes.
+	ErrScriptWriteFlag = newError("ERR Can not execute a script with write flag using *_ro command.")
+	// ErrNotBusy: SCRIPT KILL with no script running.
+	ErrNotBusy = newError("NOTBUSY No scripts in execution right now.")
+	// ErrScript is the sentinel of every error a script raised or met at run
+	// time; its text ends with " script: <sha>, on @user_script:<line>.".
+	ErrScript = newError("ERR script error")
+)
+
+// The script layer's refusals of redis.call, as Redis words them.
+const (
+	scriptErrUnknown  = "ERR Unknown Redis command called from script"
+	scriptErrArity    = "ERR Wrong number of args calling Redis command from script"
+	scriptErrNoScript = "ERR This Redis command is not allowed from script"
+	scriptErrReadOnly = "ERR Write commands are not allowed from read-only scripts."
+)
+
+// engine returns the store's Lua engine, making it on first use. The caller
+// holds s.mu.
+func (s *Store) engine() *luabind.Engine {
+	if s.lua == nil {
+		s.lua = luabind.New()
+	}
+	return s.lua
+}
+
+// Eval runs a Lua script, as EVAL does, and returns its reply as Do would.
+// The script runs atomically: no other caller sees the store until it ends.
+// Arguments may be of any type Do accepts.
+func (c *cmdable) Eval(ctx context.Context, script string, keys []string, args ...any) (any, error) {
+	return c.DoContext(ctx, evalArgs("EVAL", script, keys, args)...)
+}
+
+// EvalSHA runs a script from the cache by its SHA1, as EVALSHA does; a
+// script not in the cache fails with ErrNoScript.
+func (c *cmdable) EvalSHA(ctx context.Context, sha string, keys []string, args ...any) (any, error) {
+	return c.DoContext(ctx, evalArgs("EVALSHA", sha, keys, args)...)
+}
+
+// EvalRO is Eval for scripts that only read, as EVAL_RO does: a command
+// that writes fails inside the script.
+func (c *cmdable) EvalRO(ctx context.Context, script string, keys []string, args ...any) (any, error) {
+	return c.DoContext(ctx, evalArgs("EVAL_RO", script, keys, args)...)
+}
+
+// EvalSHARO is EvalSHA for scripts that only read, as EVALSHA_RO does.
+func (c *cmdable) EvalSHARO(ctx context.Context, sha string, keys []string, args ...any) (any, error) {
+	return c.DoContext(ctx, evalArgs("EVALSHA_RO", sha, keys, args)...)
+}
+
+func evalArgs(cmd, script string, keys []string, args []any) []any {
+	a := make([]any, 0, 3+len(keys)+len(args))
+	a = append(a, cmd, script, len(keys))
+	for _, k := range keys {
+		a = append(a, k)
+	}
+	return append(a, args...)
+}
+
+// ScriptLoad compiles a script into the cache without running it and
+// returns its SHA1, as SCRIPT LOAD does.
+func (c *cmdable) ScriptLoad(script string) (string, error) {
+	if _, err := c.begin(false); err != nil {
+		return "", err
+	}
+	defer c.end()
+	sc, err := c.s.engine().Load(script)
+	if err != nil {
+		return "", newError(err.Error())
+	}
+	return sc.SHA, nil
+}
+
+// ScriptExists reports which of the SHA1s name cached scripts, as SCRIPT
+// EXISTS does.
+func (c *cmdable) ScriptExists(shas ...string) ([]bool, error) {
+	if _, err := c.begin(false); err != nil {
+		return nil, err
+	}
+	defer c.end()
+	out := make([]bool, len(shas))
+	for i, sha := range shas {
+		out[i] = c.s.engine().Lookup(sha) != nil
+	}
+	return out, nil
+}
+
+// ScriptFlush empties the script cache and resets the Lua state, as SCRIPT
+// FLUSH does.
+func (c *cmdable) ScriptFlush() error {
+	if _, err := c.begin(false); err != nil {
+		return err
+	}
+	defer c.end()
+	c.s.engine().Flush()
+	return nil
+}
+
+// ScriptKill answers as SCRIPT KILL does when no script runs: ErrNotBusy.
+// Scripts run under the store lock, so no other caller can reach the store
+// while one runs; a running script is stopped through the context given to
+// Eval instead.
+func (c *cmdable) ScriptKill() error {
+	if _, err := c.begin(false); err != nil {
+		return err
+	}
+	defer c.end()
+	return ErrNotBusy
+}
+
+func cmdEval(c *call)      { evalCommand(c, false, false) }
+func cmdEvalSHA(c *call)   { evalCommand(c, true, false) }
+func cmdEvalRO(c *call)    { evalCommand(c, false, true) }
+func cmdEvalSHARO(c *call) { evalCommand(c, true, true) }
+
+// evalCommand is EVAL and its variants: the argument checks in Redis's
+// order, the cache, the flag checks, then the run.
+func evalCommand(c *call, bySHA, readOnly bool) {
+	if bySHA && len(c.args[1]) != 40 {
+		c.fail(ErrNoScript)
+		return
+	}
+	numkeys, ok := parseInt(c.args[2])
+	switch {
+	case !ok:
+		c.fail(ErrNotInteger)
+		return
+	case numkeys > int64(len(c.args)-3):
+		c.fail(ErrNumKeysTooMany)
+		return
+	case numkeys < 0:
+		c.fail(ErrNumKeysNegative)
+		return
+	}
+	e := c.s.engine()
+	var sc *luabind.Script
+	if bySHA {
+		if sc = e.Lookup(c.args[1]); sc == nil {
+			c.fail(ErrNoScript)
+			return
+		}
+	} else {
+		var err error
+		if sc, err = e.Load(c.args[1]); err != nil {
+			c.fail(newError(err.Error()))
+			return
+		}
+	}
+	if readOnly && sc.Flags&luabind.FlagShebang != 0 && sc.Flags&luabind.FlagNoWrites == 0 {
+		c.fail(ErrScriptWriteFlag)
+		return
+	}
+	h := &c.s.host
+	*h = scriptHost{s: c.s, db: c.db, tx: c.tx, readOnly: readOnly || sc.Flags&luabind.FlagNoWrites != 0}
+	if c.s.freeze() {
+		defer c.s.thaw()
+	}
+	keys := c.args[3 : 3+numkeys]
+	e.Run(sc, keys, c.args[3+numkeys:], h, c.w)
+	h.s = nil
+}
+
+// scriptHost is the store as a running script sees it: the database the
+// script has selected (SELECT inside a script lasts until it ends) and
+// whether it may write.
+type scriptHost struct {
+	s        *Store
+	db       *db
+	tx       *txState
+	readOnly bool
+}
+
+// Known implements luabind.Host.
+func (h *scriptHost) Known(name string) bool { return commands.lookup(name) != nil }
+
+// Call implements luabind.Host: the script layer's checks, then the command.
+func (h *scriptHost) Call(args []string, w resp.Writer) {
+	cmd := commands.lookup(args[0])
+	if cmd == nil {
+		w.Error(scriptErrUnknown)
+		return
+	}
+	if cmd.subs != nil {
+		if len(args) < 2 {
+			w.Error(scriptErrArity)
+			return
+		}
+		if cmd = cmd.subByName.lookup(args[1]); cmd == nil {
+			w.Error(scriptErrUnknown)
+			return
+		}
+	}
+	switch n := len(args); {
+	case cmd.arity > 0 && n != cmd.arity || n < -cmd.arity:
+		w.Error(scriptErrArity)
+		return
+	case cmd.flags&flagNoscript != 0:
+		w.Error(scriptErrNoScript)
+		return
+	case h.readOnly && cmd.flags&(flagWrite|flagMayReplicate) != 0:
+		w.Error(scriptErrReadOnly)
+		return
+	}
+	k := h.s.getCall()
+	k.db, k.args, k.w, k.tx, k.inScript = h.db, args, w, h.tx, true
+	cmd.run(k)
+	h.db = k.db
+	h.s.putCall(k)
+}
+
+func cmdScriptLoad(c *call) {
+	sc, err := c.s.engine().Load(c.args[2])
+	if err != nil {
+		c.fail(newError(err.Error()))
+		return
+	}
+	c.w.Bulk(sc.SHA)
+}
+
+func cmdScriptExists(c *call) {
+	c.w.Array(len(c.args) - 2)
+	for _, sha := range c.args[2:] {
+		c.bool(c.s.engine().Lookup(sha) != nil)
+	}
+}
+
+func cmdScriptFlush(c *call) {
+	if len(c.args) > 3 || len(c.args) == 3 && !strings.EqualFold(c.args[2], "sync") && !strings.EqualFold(c.args[2], "async") {
+		c.fail(ErrScriptFlushOption)
+		return
+	}
+	c.s.engine().Flush()
+	c.ok()
+}
+
+// ErrScriptFlushOption: SCRIPT FLUSH got something other than SYNC or ASYNC.
+var ErrScriptFlushOption = newError("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
+
+func cmdScriptKill(c *call) { c.fail(ErrNotBusy) }
+
+// cmdScriptDebug accepts NO; racefree has no Lua debugger, so YES and SYNC
+// are refused.
+func cmdScriptDebug(c *call) {
+	switch strings.ToLower(c.args[2]) {
+	case "no":
+		c.ok()
+	case "yes", "sync":
+		c.fail(errorf(ErrSyntax, "ERR racefree has no Lua debugger: SCRIPT DEBUG %s is not supported", strings.ToUpper(c.args[2])))
+	default:
+		c.fail(errorf(ErrSyntax, "ERR Use SCRIPT DEBUG YES/SYNC/NO"))
+	}
+}
+
+var scriptHelp = []string{
+	"DEBUG (YES|SYNC|NO)",
+	"    Set the debug mode for subsequent scripts executed.",
+	"EXISTS <sha1> [<sha1> ...]",
+	"    Return information about the existence of the scripts in the script cache.",
+	"FLUSH [ASYNC|SYNC]",
+	"    Flush the Lua scripts cache. Very dangerous on replicas.",
+	"    When called without the optional mode argument, the behavior is determined by the",
+	"    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+	"    * ASYNC: Asynchronously flush the scripts cache.",
+	"    * SYNC: Synchronously flush the scripts cache.",
+	"KILL",
+	"    Kill the currently executing Lua script.",
+	"LOAD <script>",
+	"    Load a script into the scripts cache without executing it.",
+	"HELP",
+	"    Prints this help.",
+}
+
+func cmdScriptHelp(c *call) {
+	c.w.Array(len(scriptHelp) + 1)
+	c.w.Status(strings.ToUpper(c.args[0]) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
+	for _, l := range scriptHelp {
+		c.w.Status(l)
+	}
+}
