@@ -1,6 +1,7 @@
 package racefree
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -337,6 +338,7 @@ type call struct {
 	// inScript: the call comes from redis.call; blocking commands answer
 	// at once.
 	inScript bool
+	ctx      context.Context // the caller's context, if it has one
 
 	// A blocking command that found nothing to take registers a waiter
 	// (canBlock says whether it may: not inside a transaction or script)
@@ -363,7 +365,7 @@ func (s *Store) getCall() *call {
 
 // putCall returns c to the free list. The caller holds s.mu.
 func (s *Store) putCall(c *call) {
-	c.db, c.args, c.w, c.err, c.tx, c.inScript = nil, nil, nil, nil, nil, false
+	c.db, c.args, c.w, c.err, c.tx, c.inScript, c.ctx = nil, nil, nil, nil, nil, false, nil
 	c.blocked, c.timeout, c.timedOut = nil, 0, nil
 	clear(c.argBuf)
 	c.builder.Reset()

@@ -50,7 +50,7 @@ func (c *cmdable) DoContext(ctx context.Context, args ...any) (any, error) {
 		c.end()
 		return nil, err
 	}
-	k.db, k.tx, k.w = d, c.tx, &k.builder
+	k.db, k.tx, k.w, k.ctx = d, c.tx, &k.builder, ctx
 	c.s.exec(k)
 	if w := k.blocked; w != nil {
 		c.end()
@@ -171,7 +171,7 @@ func (s *Store) runOn(ctx context.Context, dbIndex int, args []string, w resp.Wr
 	}
 	s.touchClock()
 	k := s.getCall()
-	k.db, k.args, k.w = s.dbs[dbIndex], args, w
+	k.db, k.args, k.w, k.ctx = s.dbs[dbIndex], args, w, ctx
 	s.exec(k)
 	dbIndex = k.db.id
 	if wt := k.blocked; wt != nil {

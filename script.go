@@ -2,7 +2,10 @@ package racefree
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/racefree/racefree/luabind"
 	"github.com/racefree/racefree/resp"
@@ -26,6 +29,8 @@ var (
 	ErrScriptWriteFlag = newError("ERR Can not execute a script with write flag using *_ro command.")
 	// ErrNotBusy: SCRIPT KILL with no script running.
 	ErrNotBusy = newError("NOTBUSY No scripts in execution right now.")
+	// ErrUnkillable: SCRIPT KILL of a script that has written.
+	ErrUnkillable = newError("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
 	// ErrScript is the sentinel of every error a script raised or met at run
 	// time; its text ends with " script: <sha>, on @user_script:<line>.".
 	ErrScript = newError("ERR script error")
@@ -120,16 +125,26 @@ func (c *cmdable) ScriptFlush() error {
 	return nil
 }
 
-// ScriptKill answers as SCRIPT KILL does when no script runs: ErrNotBusy.
-// Scripts run under the store lock, so no other caller can reach the store
-// while one runs; a running script is stopped through the context given to
-// Eval instead.
+// ScriptKill stops the script that is running, as SCRIPT KILL does: the
+// script fails with "ERR Script killed by user with SCRIPT KILL..." and its
+// caller gets that error. It fails with ErrNotBusy when no script runs and
+// with ErrUnkillable once the script has written (its writes would be half
+// done). ScriptKill does not wait for the store lock, which the script holds.
 func (c *cmdable) ScriptKill() error {
-	if _, err := c.begin(false); err != nil {
-		return err
+	k := &c.s.kill
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	switch {
+	case !k.running:
+		return ErrNotBusy
+	case k.wrote:
+		return ErrUnkillable
 	}
-	defer c.end()
-	return ErrNotBusy
+	if !k.killed {
+		close(k.ch)
+		k.killed = true
+	}
+	return nil
 }
 
 func cmdEval(c *call)      { evalCommand(c, false, false) }
@@ -179,9 +194,85 @@ func evalCommand(c *call, bySHA, readOnly bool) {
 	if c.s.freeze() {
 		defer c.s.thaw()
 	}
+	ctx, done := c.s.scriptContext(c.ctx)
 	keys := c.args[3 : 3+numkeys]
-	e.Run(sc, keys, c.args[3+numkeys:], h, c.w)
+	e.Run(ctx, sc, keys, c.args[3+numkeys:], h, c.w)
+	done()
 	h.s = nil
+}
+
+// scriptKill is what SCRIPT KILL needs to reach a running script without
+// the store lock, which the script holds.
+type scriptKill struct {
+	mu      sync.Mutex
+	running bool
+	wrote   bool          // the running script has called a write command
+	ch      chan struct{} // closed by a kill; a new one for the next run
+	killed  bool
+}
+
+// killContext is the context of a script run that only SCRIPT KILL can end;
+// one per Store, reused, so that a run allocates nothing for it.
+type killContext struct{ k *scriptKill }
+
+func (killContext) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (killContext) Value(any) any               { return nil }
+func (c killContext) Done() <-chan struct{}     { return c.k.ch }
+func (c killContext) Err() error {
+	select {
+	case <-c.k.ch:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+// errKilled is the cause of a run stopped by ScriptKill.
+var errKilled = errors.New("killed")
+
+// scriptContext returns the context a script runs under: ScriptKill can end
+// it, and so can the caller's ctx and the store's script time limit. done
+// must be called when the run ends. The caller holds s.mu.
+func (s *Store) scriptContext(ctx context.Context) (context.Context, func()) {
+	k := &s.kill
+	k.mu.Lock()
+	if k.ch == nil || k.killed {
+		k.ch, k.killed = make(chan struct{}), false
+	}
+	k.running, k.wrote = true, false
+	k.mu.Unlock()
+	end := func() {
+		k.mu.Lock()
+		k.running = false
+		k.mu.Unlock()
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	kc := killContext{k}
+	if ctx.Done() == nil && s.scriptTimeout == 0 {
+		return kc, end
+	}
+	cancelTimeout := func() {}
+	if _, ok := ctx.Deadline(); !ok && s.scriptTimeout > 0 {
+		ctx, cancelTimeout = context.WithTimeout(ctx, s.scriptTimeout)
+	}
+	merged, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(kc, func() { cancel(errKilled) })
+	return merged, func() { stop(); cancel(nil); cancelTimeout(); end() }
+}
+
+// Stopped implements luabind.Host: the error of a run that its context
+// ended.
+func (h *scriptHost) Stopped(ctx context.Context) string {
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, errKilled) || ctx == context.Context(killContext{&h.s.kill}):
+		return "ERR Script killed by user with SCRIPT KILL..."
+	case errors.Is(cause, context.DeadlineExceeded):
+		return "ERR Script timed out: its context's deadline passed"
+	}
+	return "ERR Script stopped: " + cause.Error()
 }
 
 // scriptHost is the store as a running script sees it: the database the
@@ -224,6 +315,11 @@ func (h *scriptHost) Call(args []string, w resp.Writer) {
 	case h.readOnly && cmd.flags&(flagWrite|flagMayReplicate) != 0:
 		w.Error(scriptErrReadOnly)
 		return
+	}
+	if cmd.flags&flagWrite != 0 {
+		h.s.kill.mu.Lock()
+		h.s.kill.wrote = true
+		h.s.kill.mu.Unlock()
 	}
 	k := h.s.getCall()
 	k.db, k.args, k.w, k.tx, k.inScript = h.db, args, w, h.tx, true

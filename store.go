@@ -34,6 +34,9 @@ type Store struct {
 
 	lua  *luabind.Engine // the Lua state and script cache, made on first use
 	host scriptHost      // the running script's view of the store
+	kill scriptKill      // reaches the running script without the lock
+
+	scriptTimeout time.Duration
 
 	waiters map[blockKey][]*waiter // callers blocked on keys, oldest first
 	ready   []blockKey             // keys created since waiters were last served
@@ -56,10 +59,11 @@ func (systemClock) Now() time.Time { return time.Now() }
 type Option func(*config)
 
 type config struct {
-	clock      Clock
-	databases  int
-	seed       *uint64
-	sweepEvery time.Duration
+	clock         Clock
+	databases     int
+	seed          *uint64
+	sweepEvery    time.Duration
+	scriptTimeout time.Duration
 }
 
 // WithClock sets the clock the Store reads. The default is the system clock,
@@ -84,6 +88,13 @@ func WithSeed(seed uint64) Option { return func(o *config) { o.seed = &seed } }
 // positive.
 func WithExpireInterval(d time.Duration) Option { return func(o *config) { o.sweepEvery = d } }
 
+// WithScriptTimeout sets the longest a Lua script may run when the context
+// given to Eval has no deadline of its own; a script that runs longer stops
+// with an error. The default, 0, sets no limit: a script then runs until it
+// ends, its context ends or ScriptKill stops it. Choose a limit a little
+// above your slowest legitimate script. It must not be negative.
+func WithScriptTimeout(d time.Duration) Option { return func(o *config) { o.scriptTimeout = d } }
+
 // New returns an empty Store. Close it to stop its background sweep.
 func New(opts ...Option) (*Store, error) {
 	cfg := config{clock: systemClock{}, databases: 16, sweepEvery: 100 * time.Millisecond}
@@ -97,6 +108,8 @@ func New(opts ...Option) (*Store, error) {
 		return nil, errors.New("racefree: WithDatabases needs at least 1 database")
 	case cfg.sweepEvery <= 0:
 		return nil, errors.New("racefree: WithExpireInterval needs a positive interval")
+	case cfg.scriptTimeout < 0:
+		return nil, errors.New("racefree: WithScriptTimeout needs a duration of 0 or more")
 	}
 	var seed1, seed2 uint64
 	if cfg.seed != nil {
@@ -109,7 +122,9 @@ func New(opts ...Option) (*Store, error) {
 		rng:        rand.New(rand.NewPCG(seed1, seed2)),
 		sweepEvery: cfg.sweepEvery,
 		stop:       make(chan struct{}),
-		done:       make(chan struct{}),
+
+		scriptTimeout: cfg.scriptTimeout,
+		done:          make(chan struct{}),
 	}
 	_, system := cfg.clock.(systemClock)
 	s.custom = !system

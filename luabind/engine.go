@@ -8,6 +8,7 @@
 package luabind
 
 import (
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"strconv"
@@ -29,6 +30,9 @@ type Host interface {
 	// Known reports whether a command of that name exists (for
 	// redis.acl_check_cmd).
 	Known(name string) bool
+	// Stopped words the error of a run that its context stopped (SCRIPT
+	// KILL, a deadline): the text before the script suffix.
+	Stopped(ctx context.Context) string
 }
 
 // Flags are the script flags a shebang line declares.

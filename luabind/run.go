@@ -1,6 +1,7 @@
 package luabind
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 
@@ -11,9 +12,14 @@ import (
 
 // Run runs a cached script with the given KEYS and ARGV, calling host for
 // every redis.call, and writes the script's reply (or its error, with
-// Redis's " script: <sha>, on @user_script:<line>." suffix) to w. The
-// caller holds whatever lock makes the run atomic.
-func (e *Engine) Run(s *Script, keys, args []string, host Host, w resp.Writer) {
+// Redis's " script: <sha>, on @user_script:<line>." suffix) to w. When ctx
+// ends, the script stops at its next instruction, with the error that
+// host.Stopped words. The caller holds whatever lock makes the run atomic.
+func (e *Engine) Run(ctx context.Context, s *Script, keys, args []string, host Host, w resp.Writer) {
+	if ctx.Done() != nil {
+		e.L.SetContext(ctx)
+		defer e.L.RemoveContext()
+	}
 	r := &e.state
 	r.host, r.script, r.resp, r.errLine, r.errSource = host, s, 2, 0, ""
 	e.run = r
@@ -23,12 +29,21 @@ func (e *Engine) Run(s *Script, keys, args []string, host Host, w resp.Writer) {
 	L := e.L
 	L.Push(s.fn)
 	if err := L.PCall(0, 1, e.handler); err != nil {
+		if ctx.Err() != nil {
+			err = &lua.ApiError{Object: tableWithErr(L, host.Stopped(ctx))}
+		}
 		w.Error(oneLine(e.errorText(err)))
 		return
 	}
 	v := L.Get(-1)
 	L.Pop(1)
 	e.writeReply(v, w, 0)
+}
+
+func tableWithErr(L *lua.LState, msg string) *lua.LTable {
+	t := L.NewTable()
+	t.RawSetString("err", lua.LString(msg))
+	return t
 }
 
 // fill makes t the array of ss, clearing what a previous run left.

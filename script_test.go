@@ -1,0 +1,177 @@
+package racefree
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEvalTyped(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	v, err := s.Eval(ctx, "return redis.call('SET', KEYS[1], ARGV[1])", []string{"k"}, 42)
+	require.NoError(t, err)
+	assert.Equal(t, "OK", v)
+	got, _, _ := s.Get("k")
+	assert.Equal(t, "42", got)
+
+	sha, err := s.ScriptLoad("return {KEYS[1], ARGV[1]}")
+	require.NoError(t, err)
+	v, err = s.EvalSHA(ctx, sha, []string{"a"}, "b")
+	require.NoError(t, err)
+	assert.Equal(t, []any{"a", "b"}, v)
+
+	exists, err := s.ScriptExists(sha, "nope")
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, false}, exists)
+	require.NoError(t, s.ScriptFlush())
+	_, err = s.EvalSHA(ctx, sha, nil)
+	assert.ErrorIs(t, err, ErrNoScript)
+
+	_, err = s.EvalRO(ctx, "return redis.call('SET', 'k', 'v')", nil)
+	assert.EqualError(t, err, "ERR Write commands are not allowed from read-only scripts. script: "+
+		shaOf("return redis.call('SET', 'k', 'v')")+", on @user_script:1.")
+
+	_, err = s.ScriptLoad("return (")
+	assert.EqualError(t, err, "ERR Error compiling script (new function): user_script:1: unexpected symbol near '<eof>'")
+}
+
+func shaOf(body string) string {
+	s, _ := New()
+	defer s.Close()
+	sha, _ := s.ScriptLoad(body)
+	return sha
+}
+
+// TestEvalInTransaction: a script inside Update runs in the same atomic
+// unit and sees the transaction's database.
+func TestEvalInTransaction(t *testing.T) {
+	s := newTestStore(t)
+	err := s.Update(func(tx *Tx) error {
+		if err := tx.DB(2).Set("k", "in 2", 0); err != nil {
+			return err
+		}
+		v, err := tx.DB(2).Eval(context.Background(), "return redis.call('GET', KEYS[1])", []string{"k"})
+		assert.Equal(t, "in 2", v)
+		return err
+	})
+	require.NoError(t, err)
+}
+
+// TestConcurrentScripts runs a read-modify-write transfer script from many
+// goroutines at once, mixed with typed calls: scripts are atomic, so the
+// total is conserved and no update is lost.
+func TestConcurrentScripts(t *testing.T) {
+	s := newTestStore(t)
+	const transfer = `
+local from = tonumber(redis.call('GET', KEYS[1]))
+local amount = tonumber(ARGV[1])
+if from < amount then return 0 end
+redis.call('DECRBY', KEYS[1], amount)
+redis.call('INCRBY', KEYS[2], amount)
+return 1`
+	const accounts = 5
+	for i := range accounts {
+		require.NoError(t, s.Set("acct:"+strconv.Itoa(i), "1000", 0))
+	}
+	var wg sync.WaitGroup
+	var incrs atomic.Int64
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			for i := range 200 {
+				a, b := "acct:"+strconv.Itoa((w+i)%accounts), "acct:"+strconv.Itoa((w+2*i+1)%accounts)
+				if a == b {
+					continue
+				}
+				_, err := s.Eval(ctx, transfer, []string{a, b}, 1+i%7)
+				assert.NoError(t, err)
+				_, err = s.Incr("counter")
+				assert.NoError(t, err)
+				incrs.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range accounts {
+		v, _, err := s.Get("acct:" + strconv.Itoa(i))
+		require.NoError(t, err)
+		n, _ := strconv.Atoi(v)
+		total += n
+	}
+	assert.Equal(t, accounts*1000, total)
+	n, _, _ := s.Get("counter")
+	assert.Equal(t, strconv.FormatInt(incrs.Load(), 10), n)
+}
+
+// TestScriptStoppedByContext: an infinite loop ends when its context's
+// deadline passes, with an error, and the store serves the next caller.
+func TestScriptStoppedByContext(t *testing.T) {
+	s := newTestStore(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := s.Eval(ctx, "local i = 0\nwhile true do i = i + 1 end", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ERR Script timed out")
+	assert.Contains(t, err.Error(), "on @user_script:2.")
+	require.NoError(t, s.Set("after", "ok", 0))
+
+	// The store-wide limit applies when the context has no deadline.
+	s2 := newTestStore(t, WithScriptTimeout(20*time.Millisecond))
+	_, err = s2.Eval(context.Background(), "while true do end", nil)
+	assert.ErrorContains(t, err, "ERR Script timed out")
+}
+
+// TestScriptKill: ScriptKill stops a read-only infinite loop; a script that
+// has written cannot be killed; with nothing running it is NOTBUSY.
+func TestScriptKill(t *testing.T) {
+	s := newTestStore(t)
+	assert.ErrorIs(t, s.ScriptKill(), ErrNotBusy)
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Eval(context.Background(), "while true do end", nil)
+		done <- err
+	}()
+	for {
+		err := s.ScriptKill()
+		if err == nil {
+			break
+		}
+		require.ErrorIs(t, err, ErrNotBusy)
+		time.Sleep(time.Millisecond)
+	}
+	err := <-done
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ERR Script killed by user with SCRIPT KILL... script: ")
+	_, err = s.Ping()
+	require.NoError(t, err, "the store is usable right after")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	go func() {
+		_, err := s.Eval(ctx, "redis.call('SET', 'w', 1) while true do end", nil)
+		done <- err
+	}()
+	for {
+		err := s.ScriptKill()
+		if errors.Is(err, ErrUnkillable) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	err = <-done
+	assert.ErrorContains(t, err, "ERR Script timed out")
+	v, _, _ := s.Get("w")
+	assert.Equal(t, "1", v, "writes made before a stop stay")
+}
