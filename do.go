@@ -38,12 +38,20 @@ func (c *cmdable) Do(args ...any) (any, error) { return c.DoContext(context.Back
 // blocked command stops waiting and DoContext returns ctx.Err(). Inside a
 // transaction, blocking commands never wait, as inside MULTI.
 func (c *cmdable) DoContext(ctx context.Context, args ...any) (any, error) {
+	return c.do(ctx, nil, nil, args)
+}
+
+// do runs the command made of head, then strs, then args converted as Do
+// converts them. The typed methods that build commands (Eval, ...) pass
+// their strings as they are, which spares a conversion per argument.
+func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any, error) {
 	d, err := c.begin(false)
 	if err != nil {
 		return nil, err
 	}
 	k := c.s.getCall()
-	k.args, err = appendArgs(k.argBuf[:0], args)
+	k.args = append(append(k.argBuf[:0], head...), strs...)
+	k.args, err = appendArgs(k.args, args)
 	k.argBuf = k.args
 	if err != nil {
 		c.s.putCall(k)

@@ -3,6 +3,7 @@ package racefree
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,35 +56,28 @@ func (s *Store) engine() *luabind.Engine {
 
 // Eval runs a Lua script, as EVAL does, and returns its reply as Do would.
 // The script runs atomically: no other caller sees the store until it ends.
-// Arguments may be of any type Do accepts.
+// Arguments may be of any type Do accepts. ctx bounds the run: when it ends,
+// the script stops (see WithScriptTimeout and ScriptKill); writes it made
+// before stay, as with any script that fails half-way.
 func (c *cmdable) Eval(ctx context.Context, script string, keys []string, args ...any) (any, error) {
-	return c.DoContext(ctx, evalArgs("EVAL", script, keys, args)...)
+	return c.do(ctx, []string{"EVAL", script, strconv.Itoa(len(keys))}, keys, args)
 }
 
 // EvalSHA runs a script from the cache by its SHA1, as EVALSHA does; a
 // script not in the cache fails with ErrNoScript.
 func (c *cmdable) EvalSHA(ctx context.Context, sha string, keys []string, args ...any) (any, error) {
-	return c.DoContext(ctx, evalArgs("EVALSHA", sha, keys, args)...)
+	return c.do(ctx, []string{"EVALSHA", sha, strconv.Itoa(len(keys))}, keys, args)
 }
 
 // EvalRO is Eval for scripts that only read, as EVAL_RO does: a command
 // that writes fails inside the script.
 func (c *cmdable) EvalRO(ctx context.Context, script string, keys []string, args ...any) (any, error) {
-	return c.DoContext(ctx, evalArgs("EVAL_RO", script, keys, args)...)
+	return c.do(ctx, []string{"EVAL_RO", script, strconv.Itoa(len(keys))}, keys, args)
 }
 
 // EvalSHARO is EvalSHA for scripts that only read, as EVALSHA_RO does.
 func (c *cmdable) EvalSHARO(ctx context.Context, sha string, keys []string, args ...any) (any, error) {
-	return c.DoContext(ctx, evalArgs("EVALSHA_RO", sha, keys, args)...)
-}
-
-func evalArgs(cmd, script string, keys []string, args []any) []any {
-	a := make([]any, 0, 3+len(keys)+len(args))
-	a = append(a, cmd, script, len(keys))
-	for _, k := range keys {
-		a = append(a, k)
-	}
-	return append(a, args...)
+	return c.do(ctx, []string{"EVALSHA_RO", sha, strconv.Itoa(len(keys))}, keys, args)
 }
 
 // ScriptLoad compiles a script into the cache without running it and
@@ -396,4 +390,51 @@ func cmdScriptHelp(c *call) {
 	for _, l := range scriptHelp {
 		c.w.Status(l)
 	}
+}
+
+// Script is a Lua script that remembers its SHA1, in the spirit of
+// go-redis's Script: Run tries EVALSHA and falls back to EVAL when the cache
+// does not have it (after SCRIPT FLUSH, or on first use). A Script is safe
+// for concurrent use.
+type Script struct {
+	src, sha string
+}
+
+// NewScript returns a Script for the Lua source src.
+func NewScript(src string) *Script {
+	return &Script{src: src, sha: luabind.SHA1(src)}
+}
+
+// Hash returns the script's SHA1, the name EVALSHA takes.
+func (s *Script) Hash() string { return s.sha }
+
+// Source returns the script's Lua source.
+func (s *Script) Source() string { return s.src }
+
+// Scripter is what runs a Script: a Store, a DB handle or a Tx.
+type Scripter interface {
+	EvalSHA(ctx context.Context, sha string, keys []string, args ...any) (any, error)
+	Eval(ctx context.Context, script string, keys []string, args ...any) (any, error)
+}
+
+// Run runs the script on c by its SHA1, loading it with EVAL if the cache
+// lacks it.
+func (s *Script) Run(ctx context.Context, c Scripter, keys []string, args ...any) (any, error) {
+	v, err := c.EvalSHA(ctx, s.sha, keys, args...)
+	if errors.Is(err, ErrNoScript) {
+		return c.Eval(ctx, s.src, keys, args...)
+	}
+	return v, err
+}
+
+// RunRO is Run with EVALSHA_RO and EVAL_RO.
+func (s *Script) RunRO(ctx context.Context, c interface {
+	EvalSHARO(ctx context.Context, sha string, keys []string, args ...any) (any, error)
+	EvalRO(ctx context.Context, script string, keys []string, args ...any) (any, error)
+}, keys []string, args ...any) (any, error) {
+	v, err := c.EvalSHARO(ctx, s.sha, keys, args...)
+	if errors.Is(err, ErrNoScript) {
+		return c.EvalRO(ctx, s.src, keys, args...)
+	}
+	return v, err
 }

@@ -175,3 +175,24 @@ func TestScriptKill(t *testing.T) {
 	v, _, _ := s.Get("w")
 	assert.Equal(t, "1", v, "writes made before a stop stay")
 }
+
+func TestScriptHelper(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	sc := NewScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+	assert.Len(t, sc.Hash(), 40)
+	v, err := sc.Run(ctx, s, []string{"n"}, 5)
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), v)
+	exists, _ := s.ScriptExists(sc.Hash())
+	assert.Equal(t, []bool{true}, exists, "the fallback EVAL loaded it")
+	require.NoError(t, s.ScriptFlush())
+	v, err = sc.Run(ctx, s.DB(1), []string{"n"}, 2)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), v)
+
+	ro := NewScript("return redis.call('GET', KEYS[1])")
+	v, err = ro.RunRO(ctx, s, []string{"n"})
+	require.NoError(t, err)
+	assert.Equal(t, "5", v)
+}

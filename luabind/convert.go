@@ -118,10 +118,11 @@ func oneLine(s string) string {
 // status is {ok=...}, an error {err=...}; after redis.setresp(3) nils are
 // nil, and doubles, maps, sets and booleans have their RESP3 forms.
 type luaWriter struct {
-	L      *lua.LState
-	proto  int
-	result lua.LValue
-	stack  []luaFrame
+	L       *lua.LState
+	proto   int
+	result  lua.LValue
+	stack   []luaFrame
+	okTable *lua.LTable // a {ok="OK"} to reuse
 }
 
 type luaFrame struct {
@@ -134,6 +135,9 @@ type luaFrame struct {
 }
 
 func (lw *luaWriter) reset(L *lua.LState, proto int) {
+	if lw.L != L {
+		lw.okTable = nil
+	}
 	lw.L, lw.proto, lw.result = L, proto, lua.LNil
 	lw.stack = lw.stack[:0]
 }
@@ -181,10 +185,36 @@ func (lw *luaWriter) open(outer lua.LValue, inner *lua.LTable, kind resp.Kind, n
 
 func (lw *luaWriter) Proto() int { return lw.proto }
 
+// Status makes {ok=s}. Tables are dear in gopher-lua (each string key
+// needs a Go map), and nearly every status is "OK", so the writer keeps one
+// {ok="OK"} and hands it out again as long as nobody has changed it.
 func (lw *luaWriter) Status(s string) {
+	if s == "OK" {
+		if t := lw.okTable; t != nil && isOKTable(t) {
+			lw.put(t)
+			return
+		}
+	}
 	t := lw.L.NewTable()
 	t.RawSetString("ok", lua.LString(s))
+	if s == "OK" {
+		lw.okTable = t
+	}
 	lw.put(t)
+}
+
+// isOKTable reports whether t is still exactly {ok="OK"} with no
+// metatable.
+func isOKTable(t *lua.LTable) bool {
+	if t.Metatable != lua.LNil || t.RawGetString("ok") != lua.LString("OK") {
+		return false
+	}
+	k, _ := t.Next(lua.LNil)
+	if k == lua.LNil {
+		return false
+	}
+	k, _ = t.Next(k)
+	return k == lua.LNil
 }
 
 func (lw *luaWriter) Error(msg string) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/racefree/racefree/resp"
@@ -69,7 +70,8 @@ func (e *Error) Error() string { return e.Msg }
 // under a lock.
 type Engine struct {
 	L       *lua.LState
-	scripts map[string]*Script
+	scripts map[string]*Script // by SHA1
+	bodies  map[string]*Script // by body, for EVAL
 
 	globals *lua.LTable // the real globals, behind the read-only _G proxy
 	keys    *lua.LTable // KEYS, refilled on every run
@@ -98,7 +100,7 @@ type run struct {
 
 // New returns an engine with an empty cache.
 func New() *Engine {
-	e := &Engine{scripts: make(map[string]*Script), rand: randInit, chunkSources: make(map[string]string)}
+	e := &Engine{rand: randInit}
 	e.reset()
 	return e
 }
@@ -109,8 +111,6 @@ func (e *Engine) Flush() {
 	if e.L != nil {
 		e.L.Close()
 	}
-	e.scripts = make(map[string]*Script)
-	e.chunkSources = make(map[string]string)
 	e.reset()
 }
 
@@ -135,6 +135,9 @@ func SHA1(body string) string {
 // returns it. A body that does not compile is not cached; the error is
 // Redis's text.
 func (e *Engine) Load(body string) (*Script, error) {
+	if s := e.bodies[body]; s != nil {
+		return s, nil // EVAL of a cached body: no SHA1 to compute
+	}
 	sha := SHA1(body)
 	if s := e.scripts[sha]; s != nil {
 		return s, nil
@@ -143,7 +146,7 @@ func (e *Engine) Load(body string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	proto, err := compile(code, "user_script")
+	proto, err := compile(code, "user_script", true)
 	if err != nil {
 		return nil, &Error{"ERR Error compiling script (new function): " + err.Error()}
 	}
@@ -151,22 +154,52 @@ func (e *Engine) Load(body string) (*Script, error) {
 	fn.Env = e.L.G.Global
 	s := &Script{SHA: sha, Flags: flags, Body: body, fn: fn}
 	e.scripts[sha] = s
+	e.bodies[body] = s
 	return s, nil
 }
 
 // compile parses and compiles Lua source under the given chunk name, with
-// concatenation rewritten for Lua 5.1 number formatting.
-func compile(code, name string) (*lua.FunctionProto, error) {
+// concatenation rewritten for Lua 5.1 number formatting. A script body
+// (body true) is compiled as Redis compiles it, as the body of a function
+// without parameters: "..." is a compile error, and no vararg "arg" table is
+// made on every call.
+func compile(code, name string, body bool) (*lua.FunctionProto, error) {
 	chunk, err := parse.Parse(strings.NewReader(code), name)
 	if err != nil {
 		return nil, &Error{syntaxMessage(err, code, name)}
 	}
 	rewriteConcat(chunk)
+	if body {
+		fn := &ast.FunctionExpr{ParList: &ast.ParList{}, Stmts: chunk}
+		fn.SetLine(1)
+		fn.SetLastLine(1 + strings.Count(code, "\n"))
+		ret := &ast.ReturnStmt{Exprs: []ast.Expr{fn}}
+		ret.SetLine(1)
+		ret.SetLastLine(fn.LastLine())
+		chunk = []ast.Stmt{ret}
+	}
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
-		return nil, &Error{name + ": " + strings.TrimSpace(err.Error())}
+		return nil, &Error{compileMessage(err)}
+	}
+	if body {
+		proto = proto.FunctionPrototypes[0]
 	}
 	return proto, nil
+}
+
+// compileMessage words a compile error ("user_script line:1: cannot use
+// '...' outside a vararg function") as Lua 5.1 does.
+func compileMessage(err error) string {
+	msg := strings.TrimSpace(err.Error())
+	if name, rest, ok := strings.Cut(msg, " line:"); ok {
+		line, what, _ := strings.Cut(rest, ": ")
+		msg = name + ":" + line + ": " + what
+		if strings.HasPrefix(what, "cannot use '...'") {
+			msg += " near '...'"
+		}
+	}
+	return msg
 }
 
 // syntaxMessage words a parse error as Lua 5.1 does ("user_script:1:

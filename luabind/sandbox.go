@@ -23,14 +23,16 @@ const (
 // table and the other libraries, then locks every global table.
 func (e *Engine) reset() {
 	L := lua.NewState(lua.Options{
-		SkipOpenLibs:        true,
-		RegistrySize:        1024 * 16,
-		RegistryMaxSize:     1024 * 1024,
-		RegistryGrowStep:    1024,
-		CallStackSize:       1024,
-		MinimizeStackMemory: true,
+		SkipOpenLibs:     true,
+		RegistrySize:     1024 * 16,
+		RegistryMaxSize:  1024 * 1024,
+		RegistryGrowStep: 1024,
+		CallStackSize:    1024,
 	})
 	e.L = L
+	e.scripts = make(map[string]*Script)
+	e.bodies = make(map[string]*Script)
+	e.chunkSources = make(map[string]string)
 	for _, lib := range []struct {
 		name string
 		open lua.LGFunction
@@ -266,7 +268,7 @@ func (e *Engine) loadChunk(L *lua.LState, code, name string) int {
 		L.Push(lua.LString("bad binary format"))
 		return 2
 	}
-	proto, err := compile(code, chunkID(name))
+	proto, err := compile(code, chunkID(name), false)
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(err.Error()))
