@@ -196,3 +196,32 @@ func TestScriptHelper(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "5", v)
 }
+
+// FuzzEval runs arbitrary Lua source with arbitrary arguments: no script may
+// panic the store or leave it unusable, and its invariants hold after each.
+func FuzzEval(f *testing.F) {
+	for _, seed := range []string{
+		"return 1", "return redis.call('SET', KEYS[1], ARGV[1])", "error({})", "error(redis.status_reply('OK'))",
+		"return {err=1}", "local t = {} t[1] = t return t", "return redis.call('HGETALL', KEYS[1])",
+		"while true do end", "return string.rep('x', 100)", "return loadstring(ARGV[1])()", "return unpack({1,2,3})",
+		"return cjson.decode(ARGV[1])", "return cmsgpack.unpack(ARGV[1])", "return struct.unpack('>I2', ARGV[1])",
+		"return bit.tohex(tonumber(ARGV[1]) or 0)", "redis.setresp(3) return redis.call('HGETALL', KEYS[1])",
+		"return coroutine.wrap(function() return redis.call('ping') end)()", "#!lua flags=no-writes\nreturn 1",
+	} {
+		f.Add(seed, "k", "v")
+	}
+	s, err := New(WithSeed(1), WithScriptTimeout(100*time.Millisecond))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { s.Close() })
+	f.Fuzz(func(t *testing.T, src, key, arg string) {
+		s.Eval(context.Background(), src, []string{key}, arg)
+		if err := checkInvariants(s); err != nil {
+			t.Fatalf("after %q: %v", src, err)
+		}
+		if _, err := s.Ping(); err != nil {
+			t.Fatalf("after %q the store fails: %v", src, err)
+		}
+	})
+}
