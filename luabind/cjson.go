@@ -319,7 +319,7 @@ func cjsonEncode(L *lua.LState, cfg *cjsonConfig, null *lua.LUserData) int {
 	e := cjsonEncoder{L: L, cfg: cfg, null: null}
 	if cfg.keepBuffer != 0 {
 		e.buf = cfg.buf[:0]
-		cfg.buf = nil // not shared with a nested encode (e.g. from __index)
+		cfg.buf = nil // taken for this call, given back below
 	}
 	// The value is the C function's only stack slot.
 	e.value(L.Get(1), 0, 1)

@@ -149,6 +149,7 @@ type cjsonCase struct {
 func cjsonCompare(t *testing.T, cases []cjsonCase) {
 	t.Helper()
 	c := redistest.Dial(t)
+	t.Logf("%d differential cases", len(cases))
 	for _, tc := range cases {
 		want := cjsonServer(t, c, tc.script, tc.argv...)
 		got := cjsonLocal(t, tc.script, tc.argv...)
@@ -654,6 +655,9 @@ return out`
 			}
 			want := cjsonServer(t, c, script, argv...)
 			got := cjsonLocal(t, script, argv...)
+			if want.Kind != resp.KindArray || len(want.Elems) != len(argv)-1 {
+				t.Fatalf("redis reply is not one result per input: %s", cjsonShort(want.String()))
+			}
 			if len(want.Elems) != len(got.Elems) {
 				t.Fatalf("reply sizes differ: redis %s, local %s", cjsonShort(want.String()), cjsonShort(got.String()))
 			}

@@ -70,6 +70,10 @@ func luaTostring(L *lua.LState) int {
 		L.Call(1, 1)
 		return 1
 	}
+	if isCjsonNull(v) {
+		L.Push(lua.LString("userdata: (nil)"))
+		return 1
+	}
 	switch v.(type) {
 	case lua.LString:
 		L.Push(v)

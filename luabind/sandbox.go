@@ -8,9 +8,9 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// The libraries scripts get, in the order Redis opens them. Libraries are
-// added here as they are written.
-var libraries = []func(*lua.LState){}
+// The libraries scripts get besides Lua's own, in the order Redis opens
+// them.
+var libraries = []func(*lua.LState){openCjson, openStruct, openCmsgpack, openBit}
 
 const (
 	errReadonly    = "Attempt to modify a readonly table"
