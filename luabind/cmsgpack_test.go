@@ -257,11 +257,15 @@ func xlibRandLuaValue(rng *rand.Rand, depth int) (string, bool) {
 	case 2:
 		return xlibQuote(strings.Repeat(string(rune('a'+rng.Intn(26))), rng.Intn(40))), true
 	case 3:
-		return `string.rep('x', ` + strconv.Itoa(rng.Intn(70000)) + `)`, true
+		n := rng.Intn(300)
+		if rng.Intn(20) == 0 {
+			n = 65530 + rng.Intn(10)
+		}
+		return `string.rep('x', ` + strconv.Itoa(n) + `)`, true
 	case 4:
 		return []string{"true", "false", "nil"}[rng.Intn(3)], true
 	case 5:
-		return "-" + strconv.Itoa(rng.Intn(1<<uint(rng.Intn(40)))), true
+		return "-" + strconv.Itoa(1+rng.Intn(1<<uint(rng.Intn(40)))), true // never a literal -0
 	case 6:
 		var es []string
 		exact := true

@@ -9,23 +9,9 @@ import (
 	"github.com/yuin/gopher-lua/ast"
 )
 
-// Lua 5.1 turns numbers into text with "%.14g" (tostring, "..", string
-// coercion); gopher-lua uses Go's shortest form instead. formatNumber is
-// Lua 5.1's form.
-func formatNumber(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case f != f:
-		if math.Signbit(f) {
-			return "-nan"
-		}
-		return "nan"
-	}
-	return strconv.FormatFloat(f, 'g', 14, 64)
-}
+// formatNumber is how Lua 5.1 turns numbers into text ("%.14g": tostring,
+// "..", string coercion); gopher-lua uses Go's shortest form instead.
+func formatNumber(f float64) string { return c51FormatNumber(f) }
 
 // formatArg is how Redis turns a Lua number into a command argument:
 // "%.17g".
@@ -125,52 +111,8 @@ func luaTonumber(L *lua.LState) int {
 	return 1
 }
 
-// str2number converts a string to a number as Lua 5.1's luaO_str2d does:
-// strtod, or a hexadecimal integer, with white space around it.
-func str2number(s string) (float64, bool) {
-	t := strings.Trim(s, " \t\n\r\f\v")
-	if t == "" {
-		return 0, false
-	}
-	body := strings.TrimLeft(t, "+-")
-	if len(t)-len(body) <= 1 && len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') {
-		u, err := strconv.ParseUint(body[2:], 16, 64)
-		if err != nil {
-			return 0, false
-		}
-		f := float64(u)
-		if t[0] == '-' {
-			f = -f
-		}
-		return f, true
-	}
-	lower := strings.ToLower(body)
-	if strings.HasPrefix(lower, "inf") || strings.HasPrefix(lower, "nan") || strings.ContainsAny(t, "_xXpP") {
-		// strtod reads these, Lua 5.1 too; keep to the common forms.
-		if lower == "inf" || lower == "infinity" {
-			return math.Copysign(math.Inf(1), sign(t)), true
-		}
-		if lower == "nan" {
-			return math.NaN(), true
-		}
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return f, true
-		}
-		return 0, false
-	}
-	return f, true
-}
-
-func sign(s string) float64 {
-	if strings.HasPrefix(s, "-") {
-		return -1
-	}
-	return 1
-}
+// str2number converts a string to a number as Lua 5.1's luaO_str2d does.
+func str2number(s string) (float64, bool) { return c51StrToNumber(s) }
 
 // rewriteConcat walks a parsed chunk and makes every operand of ".." that
 // may be a number go through tostringName, since gopher-lua's VM formats

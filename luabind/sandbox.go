@@ -70,6 +70,9 @@ func (e *Engine) reset() {
 		m.RawSetString("mod", m.RawGetString("fmod"))
 		m.RawSetString("huge", lua.LNumber(math.Inf(1)))
 	}
+	if st, ok := g.RawGetString("string").(*lua.LTable); ok {
+		st.RawSetString("__index", lua.LNil) // gopher-lua's own string metatable link
+	}
 	if t, ok := g.RawGetString("table").(*lua.LTable); ok {
 		set(t, "foreach", luaTableForeach)
 		set(t, "foreachi", luaTableForeachi)
@@ -152,6 +155,34 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 		}
 		return false
 	}
+	// next and pairs see through the proxies, so that pairs(_G) or
+	// pairs(cjson) lists what Redis lists.
+	realOf := make(map[*lua.LTable]*lua.LTable, len(protected))
+	for real, p := range protected {
+		realOf[p] = real
+	}
+	next := L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		if real, ok := realOf[t]; ok {
+			t = real
+		}
+		k, v := t.Next(L.Get(2))
+		if k == lua.LNil {
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(k)
+		L.Push(v)
+		return 2
+	})
+	g.RawSetString("next", next)
+	g.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		L.Push(next)
+		L.Push(t)
+		L.Push(lua.LNil)
+		return 3
+	}))
 	rawset := g.RawGetString("rawset")
 	g.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
 		if isProtected(L.Get(1)) {
@@ -210,9 +241,13 @@ func where(L *lua.LState, level int) string {
 // table with a string err field (what redis.call raises) comes back as that
 // string.
 func (e *Engine) luaPcall(L *lua.LState) int {
-	L.CheckAny(1)
 	top := L.GetTop()
-	err := L.PCall(top-1, lua.MultRet, nil)
+	if top == 0 { // Redis's pcall then calls its own placeholder, true
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to call a boolean value"))
+		return 2
+	}
+	err := L.PCall(top-1, lua.MultRet, e.lua51Handler(L))
 	if err != nil {
 		L.Push(lua.LFalse)
 		obj := errorObject(err)

@@ -34,8 +34,8 @@ func readValue(r *bufio.Reader, depth int) (Value, error) {
 	if len(line) == 0 {
 		return Value{}, fmt.Errorf("%w: empty line", ErrProtocol)
 	}
-	body := string(line[1:])
-	switch line[0] {
+	typ, body := line[0], string(line[1:]) // line is bufio's memory: copy before reading on
+	switch typ {
 	case '+':
 		return Value{Kind: KindStatus, Str: body}, nil
 	case '-':
@@ -62,7 +62,7 @@ func readValue(r *bufio.Reader, depth int) (Value, error) {
 			return Value{}, fmt.Errorf("%w: bulk string not followed by CRLF", ErrProtocol)
 		}
 		s := string(buf[:n])
-		switch line[0] {
+		switch typ {
 		case '!':
 			return Value{Kind: KindError, Str: s}, nil
 		case '=':
@@ -81,7 +81,7 @@ func readValue(r *bufio.Reader, depth int) (Value, error) {
 			return Value{Kind: KindNullArray}, nil
 		}
 		kind, count := KindArray, n
-		switch line[0] {
+		switch typ {
 		case '~':
 			kind = KindSet
 		case '%', '|':
@@ -95,7 +95,7 @@ func readValue(r *bufio.Reader, depth int) (Value, error) {
 			}
 			v.Elems = append(v.Elems, e)
 		}
-		if line[0] == '|' { // an attribute precedes the real value
+		if typ == '|' { // an attribute precedes the real value
 			return readValue(r, depth)
 		}
 		return v, nil
@@ -118,7 +118,7 @@ func readValue(r *bufio.Reader, depth int) (Value, error) {
 	case '(':
 		return Value{Kind: KindBulk, Str: body}, nil
 	}
-	return Value{}, fmt.Errorf("%w: unknown type byte %q", ErrProtocol, line[0])
+	return Value{}, fmt.Errorf("%w: unknown type byte %q", ErrProtocol, typ)
 }
 
 func parseDouble(s string) (float64, error) {
