@@ -83,7 +83,7 @@ func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any,
 		if k.err != nil && replyText(k.err) == v.Str {
 			return nil, k.err
 		}
-		return nil, newError(v.Str)
+		return nil, errorFromReply(v.Str)
 	}
 	return plain(v), nil
 }
@@ -96,7 +96,7 @@ func plain(v resp.Value) any {
 	case resp.KindInt:
 		return v.Int
 	case resp.KindError:
-		return newError(v.Str)
+		return errorFromReply(v.Str)
 	case resp.KindArray:
 		out := make([]any, len(v.Elems))
 		for i, e := range v.Elems {

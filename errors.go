@@ -11,8 +11,9 @@ import (
 // a space, the message. Compare errors with errors.Is against the sentinels
 // below, never by text.
 type Error struct {
-	msg  string
-	base *Error // the sentinel this error is an instance of, if any
+	msg    string
+	base   *Error // the sentinel this error is an instance of, if any
+	script bool   // raised by a script or met by one at run time
 }
 
 // Error returns the reply text, verbatim as redis-server 7.0.15 sends it.
@@ -33,7 +34,49 @@ func (e *Error) Code() string {
 	return code
 }
 
-func newError(msg string) *Error { return &Error{msg: msg} }
+// Is reports whether e matches target beyond its sentinel: every error that
+// a script raised or met at run time matches ErrScript too.
+func (e *Error) Is(target error) bool { return target == ErrScript && e.script }
+
+// sentinels maps the text of each sentinel to it, so that an error that
+// reaches Go as a reply (from a script, inside an array) can be matched with
+// errors.Is all the same.
+var sentinels = map[string]*Error{}
+
+// newError makes a sentinel. Call it only to declare one: for errors made at
+// run time, use errorf or errorFromReply.
+func newError(msg string) *Error {
+	e := &Error{msg: msg}
+	sentinels[msg] = e
+	return e
+}
+
+// errorFromReply makes the error for an error reply's text: an instance of
+// the sentinel with that text, if there is one, and of ErrScript when the
+// text carries a script's " script: <sha>, on <source>:<line>." suffix.
+func errorFromReply(msg string) *Error {
+	core, script := msg, false
+	if i := strings.Index(msg, " script: "); i >= 0 && strings.HasSuffix(msg, ".") && strings.Contains(msg[i:], ", on ") {
+		core, script = msg[:i], true
+	}
+	base := sentinels[core]
+	if base == nil {
+		switch {
+		case strings.HasPrefix(core, "ERR wrong number of arguments for '"):
+			base = ErrWrongArity
+		case strings.HasPrefix(core, "ERR unknown command '"):
+			base = ErrUnknownCommand
+		case strings.HasPrefix(core, "ERR unknown subcommand '"):
+			base = ErrUnknownSubcommand
+		case strings.HasPrefix(core, "ERR Error compiling script "):
+			base = ErrScriptCompile
+		}
+	}
+	if base != nil && base.msg == msg {
+		return base
+	}
+	return &Error{msg: msg, base: base, script: script}
+}
 
 // errorf builds an instance of base with a text that carries details.
 func errorf(base *Error, format string, args ...any) *Error {
@@ -163,6 +206,14 @@ var (
 
 // Errors of the list commands.
 var (
+	// ErrIndexOutOfRange: LSET got an index outside the list.
+	ErrIndexOutOfRange = newError("ERR index out of range")
+	// ErrLPosRank: LPOS got RANK 0.
+	ErrLPosRank = newError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
+	// ErrLPosCount: LPOS's COUNT is negative or not an integer.
+	ErrLPosCount = newError("ERR COUNT can't be negative")
+	// ErrLPosMaxLen: LPOS's MAXLEN is negative or not an integer.
+	ErrLPosMaxLen = newError("ERR MAXLEN can't be negative")
 	// -- more list errors go here --
 )
 

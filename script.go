@@ -32,9 +32,13 @@ var (
 	ErrNotBusy = newError("NOTBUSY No scripts in execution right now.")
 	// ErrUnkillable: SCRIPT KILL of a script that has written.
 	ErrUnkillable = newError("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
-	// ErrScript is the sentinel of every error a script raised or met at run
-	// time; its text ends with " script: <sha>, on @user_script:<line>.".
-	ErrScript = newError("ERR script error")
+	// ErrScript matches every error a script raised or met at run time
+	// (its text ends with " script: <sha>, on @user_script:<line>."), as well
+	// as the sentinel of the error itself: a WRONGTYPE met by redis.call is
+	// both ErrScript and ErrWrongType.
+	ErrScript = &Error{msg: "ERR script error"}
+	// ErrScriptCompile: a script that does not compile.
+	ErrScriptCompile = &Error{msg: "ERR Error compiling script"}
 )
 
 // The script layer's refusals of redis.call, as Redis words them.
@@ -89,7 +93,7 @@ func (c *cmdable) ScriptLoad(script string) (string, error) {
 	defer c.end()
 	sc, err := c.s.engine().Load(script)
 	if err != nil {
-		return "", newError(err.Error())
+		return "", errorFromReply(err.Error())
 	}
 	return sc.SHA, nil
 }
@@ -175,7 +179,7 @@ func evalCommand(c *call, bySHA, readOnly bool) {
 	} else {
 		var err error
 		if sc, err = e.Load(c.args[1]); err != nil {
-			c.fail(newError(err.Error()))
+			c.fail(errorFromReply(err.Error()))
 			return
 		}
 	}
@@ -325,7 +329,7 @@ func (h *scriptHost) Call(args []string, w resp.Writer) {
 func cmdScriptLoad(c *call) {
 	sc, err := c.s.engine().Load(c.args[2])
 	if err != nil {
-		c.fail(newError(err.Error()))
+		c.fail(errorFromReply(err.Error()))
 		return
 	}
 	c.w.Bulk(sc.SHA)

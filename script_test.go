@@ -225,3 +225,34 @@ func FuzzEval(f *testing.F) {
 		}
 	})
 }
+
+// TestScriptErrorsMatchSentinels: errors that come out of scripts match the
+// sentinel of their text and ErrScript, as a caller checking them expects.
+func TestScriptErrorsMatchSentinels(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	_, err := s.HSet("h", "f", "v")
+	require.NoError(t, err)
+	_, err = s.Eval(ctx, "return redis.call('GET', KEYS[1])", []string{"h"})
+	assert.ErrorIs(t, err, ErrWrongType)
+	assert.ErrorIs(t, err, ErrScript)
+
+	_, err = s.Eval(ctx, "return redis.pcall('GET', KEYS[1])", []string{"h"})
+	assert.ErrorIs(t, err, ErrWrongType)
+	assert.NotErrorIs(t, err, ErrScript, "a returned error reply has no script suffix")
+
+	_, err = s.Eval(ctx, "error('boom')", nil)
+	assert.ErrorIs(t, err, ErrScript)
+	assert.NotErrorIs(t, err, ErrWrongType)
+
+	_, err = s.Eval(ctx, "return (", nil)
+	assert.ErrorIs(t, err, ErrScriptCompile)
+
+	v, err := s.Eval(ctx, "return {1, redis.pcall('INCR', KEYS[1])}", []string{"h"})
+	require.NoError(t, err)
+	arr := v.([]any)
+	assert.ErrorIs(t, arr[1].(error), ErrWrongType, "errors inside arrays match too")
+
+	_, err = s.Do("GET", "a", "b")
+	assert.ErrorIs(t, err, ErrWrongArity)
+}
