@@ -234,6 +234,8 @@ func cloneEntry(e *entry) *entry {
 	case nil:
 	case *types.Hash:
 		n.obj = obj.Clone()
+	case *types.ZSet:
+		n.obj = obj.Clone()
 	default:
 		// The containers of the other types have a Clone method that
 		// returns their own type.

@@ -1,0 +1,1152 @@
+package types
+
+// ZSet is a sorted set: members with a float64 score each, ordered by score
+// and then by member (bytewise). Not safe for concurrent use.
+//
+// It is a map from member to score plus a counted B+tree: the leaves hold
+// the (score, member) pairs in order and are linked both ways, and every
+// inner node knows how many members each of its subtrees holds. So finding
+// a member's rank, the member at a rank, and every insertion, deletion and
+// range lookup take O(log n) time, touching a handful of nodes of 64
+// entries each. The members are also kept densely in a slice, which gives
+// uniform random picks in O(1) and a SCAN cursor that never misses a member
+// present for the whole iteration.
+//
+// Encoding reports what redis-server 7.0 would: "listpack" while the set
+// has at most 128 members of at most 64 bytes each, "skiplist" once it has
+// outgrown either limit (it never goes back). The encoding also decides two
+// details of Redis's behaviour: a listpack stores the score -0 as 0, and
+// lexicographic ranges over members of different scores are found by a
+// linear scan in a listpack (in a skiplist Redis's answer depends on its
+// random levels; ZSet answers with a tree descent).
+type ZSet struct {
+	dict   map[string]zEntry
+	root   *bnode
+	height int    // 1 while the root is a leaf
+	first  *bnode // the leaves' ends
+	last   *bnode
+	slots  []string // every member once, densely
+	big    bool     // "skiplist" encoding
+}
+
+// zEntry is a member's score and its index in slots.
+type zEntry struct {
+	score float64
+	slot  int
+}
+
+// The listpack limits of redis-server 7.0 (zset-max-listpack-entries and
+// zset-max-listpack-value).
+const (
+	zsetMaxListpackEntries = 128
+	zsetMaxListpackValue   = 64
+)
+
+// Node sizes: a node holds at most bMax entries (a leaf) or children (an
+// inner node), one more for a moment before it splits, and is refilled from
+// a neighbour once it has fewer than bMin.
+const (
+	bMax       = 64
+	bMin       = bMax / 4
+	bCap       = bMax + 1
+	bMaxHeight = 20 // inner nodes have at least bMin children
+)
+
+// bnode is a node of the tree. A leaf holds n entries in scores and
+// members; an inner node holds n children in kids and n-1 separators in
+// scores and members: every key under child i is below separator i, every
+// key under child i+1 at or above it.
+type bnode struct {
+	n          int
+	scores     []float64 // len is the node's capacity
+	members    []string
+	kids       *bkids // nil for a leaf
+	prev, next *bnode // neighbouring leaves
+}
+
+type bkids struct {
+	count [bCap]int // members under each child
+	kid   [bCap]*bnode
+}
+
+// Full-size nodes carry their arrays in the same allocation as the node,
+// which saves a cache miss per node visited.
+type (
+	bleafFull struct {
+		bnode
+		s [bCap]float64
+		m [bCap]string
+	}
+	binnerFull struct { // what a descent reads first comes first
+		bnode
+		s [bCap]float64
+		k bkids
+		m [bCap]string
+	}
+)
+
+func newLeaf() *bnode {
+	x := &bleafFull{}
+	x.scores, x.members = x.s[:], x.m[:]
+	return &x.bnode
+}
+
+func newInner() *bnode {
+	x := &binnerFull{}
+	x.scores, x.members, x.kids = x.s[:], x.m[:], &x.k
+	return &x.bnode
+}
+
+// newSmallLeaf returns a leaf with room for c entries, for small sets; it
+// grows as needed.
+func newSmallLeaf(c int) *bnode {
+	return &bnode{scores: make([]float64, c), members: make([]string, c)}
+}
+
+// NewZSet returns an empty sorted set in the "listpack" encoding.
+func NewZSet() *ZSet {
+	root := newSmallLeaf(2)
+	return &ZSet{dict: make(map[string]zEntry), root: root, height: 1, first: root, last: root}
+}
+
+// NewZSetSkiplist returns an empty sorted set that reports the "skiplist"
+// encoding from the start, as Redis creates one for a result it knows to be
+// large.
+func NewZSetSkiplist() *ZSet {
+	z := NewZSet()
+	z.big = true
+	return z
+}
+
+// Len returns the number of members.
+func (z *ZSet) Len() int { return len(z.slots) }
+
+// Encoding returns what OBJECT ENCODING reports: "listpack" or "skiplist".
+func (z *ZSet) Encoding() string {
+	if z.big {
+		return "skiplist"
+	}
+	return "listpack"
+}
+
+// Listpack reports whether the set is still in the small "listpack"
+// encoding.
+func (z *ZSet) Listpack() bool { return !z.big }
+
+// Clone returns a deep copy of z with the same encoding.
+func (z *ZSet) Clone() *ZSet {
+	c := NewZSet()
+	c.big = z.big
+	n := z.Len()
+	c.dict = make(map[string]zEntry, n)
+	c.slots = make([]string, 0, n)
+	scores := make([]float64, 0, n)
+	members := make([]string, 0, n)
+	z.Each(func(m string, s float64) bool {
+		scores = append(scores, s)
+		members = append(members, m)
+		c.dict[m] = zEntry{score: s, slot: len(c.slots)}
+		c.slots = append(c.slots, m)
+		return true
+	})
+	c.build(scores, members)
+	return c
+}
+
+// Score returns member's score.
+func (z *ZSet) Score(member string) (float64, bool) {
+	e, ok := z.dict[member]
+	return e.score, ok
+}
+
+// Has reports whether member is in the set.
+func (z *ZSet) Has(member string) bool {
+	_, ok := z.dict[member]
+	return ok
+}
+
+// Add sets member's score, adding the member if it is new, and reports
+// whether it was new. A score equal to the current one (0 and -0 are equal)
+// changes nothing. score must not be NaN.
+func (z *ZSet) Add(member string, score float64) bool {
+	e, ok := z.dict[member]
+	if !ok {
+		if !z.big && (len(z.slots)+1 > zsetMaxListpackEntries || len(member) > zsetMaxListpackValue) {
+			z.big = true
+		}
+		if !z.big && score == 0 {
+			score = 0 // a listpack stores -0 as the integer 0
+		}
+		z.treeInsert(score, member)
+		z.dict[member] = zEntry{score: score, slot: len(z.slots)}
+		z.slots = append(z.slots, member)
+		return true
+	}
+	if score == e.score {
+		return false
+	}
+	if !z.big && score == 0 {
+		score = 0
+	}
+	z.treeMove(e.score, member, score)
+	e.score = score
+	z.dict[member] = e
+	return false
+}
+
+// Delete removes member and reports whether it was there.
+func (z *ZSet) Delete(member string) bool {
+	e, ok := z.dict[member]
+	if !ok {
+		return false
+	}
+	var p bpath
+	z.locate(e.score, member, &p)
+	z.removeAt(&p)
+	z.forget(member, e)
+	return true
+}
+
+// forget removes member, gone from the tree, from the map and the slots:
+// the last slot's member moves into its slot.
+func (z *ZSet) forget(member string, e zEntry) {
+	delete(z.dict, member)
+	last := len(z.slots) - 1
+	if e.slot != last {
+		moved := z.slots[last]
+		z.slots[e.slot] = moved
+		me := z.dict[moved]
+		me.slot = e.slot
+		z.dict[moved] = me
+	}
+	z.slots[last] = ""
+	z.slots = z.slots[:last]
+}
+
+// Rank returns the 0-based position of member in ascending order.
+func (z *ZSet) Rank(member string) (int, bool) {
+	e, ok := z.dict[member]
+	if !ok {
+		return 0, false
+	}
+	return z.rankOf(e.score, member), true
+}
+
+// At returns the member and score at 0-based position rank in ascending
+// order, which must be in [0, Len()).
+func (z *ZSet) At(rank int) (member string, score float64) {
+	p := z.byRank(rank)
+	return p.leaf.members[p.i], p.leaf.scores[p.i]
+}
+
+// Min returns the first member and its score, if any.
+func (z *ZSet) Min() (member string, score float64, ok bool) {
+	if z.Len() == 0 {
+		return "", 0, false
+	}
+	return z.first.members[0], z.first.scores[0], true
+}
+
+// Max returns the last member and its score, if any.
+func (z *ZSet) Max() (member string, score float64, ok bool) {
+	if z.Len() == 0 {
+		return "", 0, false
+	}
+	l := z.last
+	return l.members[l.n-1], l.scores[l.n-1], true
+}
+
+// Sample returns the member in slot i, 0 <= i < Len(). Slots hold every
+// member once in no particular order; a uniform i gives a uniform pick.
+func (z *ZSet) Sample(i int) (member string, score float64) {
+	m := z.slots[i]
+	return m, z.dict[m].score
+}
+
+// Each calls fn for every member in ascending order until fn returns false.
+// fn must not change z.
+func (z *ZSet) Each(fn func(member string, score float64) bool) {
+	for x := z.first; x != nil; x = x.next {
+		for i := 0; i < x.n; i++ {
+			if !fn(x.members[i], x.scores[i]) {
+				return
+			}
+		}
+	}
+}
+
+// RangeByRank calls fn for the members at 0-based positions start to stop
+// (inclusive) until fn returns false; 0 <= start <= stop < Len(). With
+// reverse, positions count from the greatest member and the walk goes down.
+// fn must not change z.
+func (z *ZSet) RangeByRank(start, stop int, reverse bool, fn func(member string, score float64) bool) {
+	var p zpos
+	if reverse {
+		p = z.byRank(z.Len() - 1 - start)
+	} else {
+		p = z.byRank(start)
+	}
+	for i := start; i <= stop && p.leaf != nil; i++ {
+		if !fn(p.member(), p.score()) {
+			return
+		}
+		p.step(reverse)
+	}
+}
+
+// Scan is one step of a cursor iteration (ZSCAN). Cursor 0 starts an
+// iteration; Scan calls fn for some members and returns the cursor to pass
+// next, 0 when the iteration is over.
+//
+// A listpack set is returned whole in one step, in order, whatever the
+// cursor, as Redis does. A larger one is walked through its slots from the
+// last down, count members per step; a member only ever moves to a lower
+// slot (see Delete), so every member present for the whole iteration is
+// returned at least once. fn must not change z.
+func (z *ZSet) Scan(cursor uint64, count int, fn func(member string, score float64)) uint64 {
+	if !z.big {
+		z.Each(func(m string, s float64) bool { fn(m, s); return true })
+		return 0
+	}
+	pos := uint64(len(z.slots))
+	if cursor != 0 && cursor < pos {
+		pos = cursor
+	}
+	for ; pos > 0 && count > 0; count-- {
+		pos--
+		m := z.slots[pos]
+		fn(m, z.dict[m].score)
+	}
+	return pos
+}
+
+// ---- positions ----
+
+// zpos is a position in the leaves; leaf is nil past either end.
+type zpos struct {
+	leaf *bnode
+	i    int
+}
+
+func (p *zpos) member() string { return p.leaf.members[p.i] }
+func (p *zpos) score() float64 { return p.leaf.scores[p.i] }
+func (p *zpos) step(back bool) {
+	if back {
+		p.i--
+		if p.i < 0 {
+			p.leaf = p.leaf.prev
+			if p.leaf != nil {
+				p.i = p.leaf.n - 1
+			}
+		}
+		return
+	}
+	p.i++
+	if p.i >= p.leaf.n {
+		p.leaf, p.i = p.leaf.next, 0
+	}
+}
+
+// byRank returns the position of 0-based rank, which is in [0, Len()).
+func (z *ZSet) byRank(rank int) zpos {
+	x := z.root
+	for x.kids != nil {
+		i := 0
+		for rank >= x.kids.count[i] {
+			rank -= x.kids.count[i]
+			i++
+		}
+		x = x.kids.kid[i]
+	}
+	return zpos{x, rank}
+}
+
+// at returns the position of rank, or an empty one outside [0, Len()).
+func (z *ZSet) at(rank int) zpos {
+	if rank < 0 || rank >= z.Len() {
+		return zpos{}
+	}
+	return z.byRank(rank)
+}
+
+// rankOf returns the 0-based rank of the key (score, member), which is in
+// the set.
+func (z *ZSet) rankOf(score float64, member string) int {
+	rank := 0
+	x := z.root
+	for x.kids != nil {
+		i := x.childFor(score, member)
+		for j := 0; j < i; j++ {
+			rank += x.kids.count[j]
+		}
+		x = x.kids.kid[i]
+	}
+	return rank + x.lowerBound(score, member)
+}
+
+// firstWhere returns the position and rank of the first member for which
+// pred holds (an empty position and Len() when none does). pred must be
+// false and then true along the order (for other predicates it returns some
+// member where pred holds after one where it does not).
+func (z *ZSet) firstWhere(pred func(score float64, member string) bool) (zpos, int) {
+	rank := 0
+	x := z.root
+	for x.kids != nil {
+		lo, hi := 0, x.n-1
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if pred(x.scores[mid], x.members[mid]) {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		for j := 0; j < lo; j++ {
+			rank += x.kids.count[j]
+		}
+		x = x.kids.kid[lo]
+	}
+	lo, hi := 0, x.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if pred(x.scores[mid], x.members[mid]) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo == x.n {
+		return zpos{x.next, 0}, rank + lo
+	}
+	return zpos{x, lo}, rank + lo
+}
+
+// before returns the position before p (the last member when p is past the
+// end) and its rank, given p's rank.
+func (z *ZSet) before(p zpos, rank int) (zpos, int) {
+	if p.leaf == nil {
+		if z.Len() == 0 {
+			return zpos{}, -1
+		}
+		return zpos{z.last, z.last.n - 1}, z.Len() - 1
+	}
+	p.step(true)
+	return p, rank - 1
+}
+
+// ---- score ranges ----
+
+// ScoreRange is an interval of scores; MinEx and MaxEx make its ends
+// exclusive.
+type ScoreRange struct {
+	Min, Max     float64
+	MinEx, MaxEx bool
+}
+
+func (r *ScoreRange) aboveMin(v float64) bool {
+	if r.MinEx {
+		return v > r.Min
+	}
+	return v >= r.Min
+}
+
+func (r *ScoreRange) belowMax(v float64) bool {
+	if r.MaxEx {
+		return v < r.Max
+	}
+	return v <= r.Max
+}
+
+// inRange reports whether some member may be in r: r is not empty and
+// overlaps the scores of z.
+func (z *ZSet) inRange(r *ScoreRange) bool {
+	if r.Min > r.Max || r.Min == r.Max && (r.MinEx || r.MaxEx) {
+		return false
+	}
+	_, lo, ok := z.Min()
+	_, hi, _ := z.Max()
+	return ok && r.aboveMin(hi) && r.belowMax(lo)
+}
+
+// firstInRange returns the position and rank of the first member in r; the
+// position is empty when there is none.
+func (z *ZSet) firstInRange(r *ScoreRange) (zpos, int) {
+	if !z.inRange(r) {
+		return zpos{}, -1
+	}
+	p, rank := z.firstWhere(func(s float64, _ string) bool { return r.aboveMin(s) })
+	if p.leaf == nil || !r.belowMax(p.score()) {
+		return zpos{}, -1
+	}
+	return p, rank
+}
+
+// lastInRange returns the position and rank of the last member in r.
+func (z *ZSet) lastInRange(r *ScoreRange) (zpos, int) {
+	if !z.inRange(r) {
+		return zpos{}, -1
+	}
+	p, rank := z.before(z.firstWhere(func(s float64, _ string) bool { return !r.belowMax(s) }))
+	if p.leaf == nil || !r.aboveMin(p.score()) {
+		return zpos{}, -1
+	}
+	return p, rank
+}
+
+// CountByScore returns how many members have a score in r.
+func (z *ZSet) CountByScore(r ScoreRange) int {
+	p, first := z.firstInRange(&r)
+	if p.leaf == nil {
+		return 0
+	}
+	_, last := z.lastInRange(&r)
+	return last - first + 1
+}
+
+// RangeByScore calls fn for the members whose score is in r, in ascending
+// order (descending with reverse), skipping the first offset of them and
+// stopping after limit (all when limit is negative), or when fn returns
+// false. A negative offset selects nothing, as in Redis. fn must not change
+// z.
+func (z *ZSet) RangeByScore(r ScoreRange, offset, limit int, reverse bool, fn func(member string, score float64) bool) {
+	if offset < 0 || limit == 0 {
+		return
+	}
+	var p zpos
+	var rank int
+	if reverse {
+		p, rank = z.lastInRange(&r)
+	} else {
+		p, rank = z.firstInRange(&r)
+	}
+	if p.leaf == nil {
+		return
+	}
+	p = z.skip(p, rank, offset, reverse)
+	for ; p.leaf != nil && limit != 0; limit-- {
+		s := p.score()
+		if reverse && !r.aboveMin(s) || !reverse && !r.belowMax(s) {
+			return
+		}
+		if !fn(p.member(), s) {
+			return
+		}
+		p.step(reverse)
+	}
+}
+
+// skip returns the position offset places after p, of the given rank
+// (before it with reverse), empty past the ends.
+func (z *ZSet) skip(p zpos, rank, offset int, reverse bool) zpos {
+	if offset <= 16 {
+		for ; offset > 0 && p.leaf != nil; offset-- {
+			p.step(reverse)
+		}
+		return p
+	}
+	if offset > z.Len() {
+		return zpos{}
+	}
+	if reverse {
+		return z.at(rank - offset)
+	}
+	return z.at(rank + offset)
+}
+
+// DeleteRangeByScore deletes the members whose score is in r and returns
+// how many it deleted.
+func (z *ZSet) DeleteRangeByScore(r ScoreRange) int {
+	p, _ := z.firstInRange(&r)
+	return z.deleteFrom(p, func(s float64, _ string) bool { return r.belowMax(s) })
+}
+
+// ---- lexicographic ranges ----
+
+// LexBound is one end of a lexicographic range: a member (inclusive, or
+// exclusive with Exclusive), or, with Inf set to -1 or +1, the "-" or "+"
+// that lies below or above every member.
+type LexBound struct {
+	Value     string
+	Exclusive bool
+	Inf       int
+}
+
+// LexRange is an interval of members in bytewise order. Redis's lex
+// commands assume every member has the same score; with mixed scores they
+// answer what its encoding gives, and so does ZSet.
+type LexRange struct {
+	Min, Max LexBound
+}
+
+// cmpLex compares a member with a bound: -1, 0 or 1.
+func cmpLex(v string, b *LexBound) int {
+	switch {
+	case b.Inf < 0:
+		return 1
+	case b.Inf > 0:
+		return -1
+	case v < b.Value:
+		return -1
+	case v > b.Value:
+		return 1
+	}
+	return 0
+}
+
+func (r *LexRange) aboveMin(v string) bool {
+	c := cmpLex(v, &r.Min)
+	if r.Min.Exclusive || r.Min.Inf != 0 {
+		return c > 0
+	}
+	return c >= 0
+}
+
+func (r *LexRange) belowMax(v string) bool {
+	c := cmpLex(v, &r.Max)
+	if r.Max.Exclusive || r.Max.Inf != 0 {
+		return c < 0
+	}
+	return c <= 0
+}
+
+// empty reports whether the range can hold nothing whatever the members.
+func (r *LexRange) empty() bool {
+	var c int
+	switch {
+	case r.Min.Inf == r.Max.Inf && r.Min.Inf != 0:
+		c = 0
+	case r.Min.Inf < 0 || r.Max.Inf > 0:
+		c = -1
+	case r.Min.Inf > 0 || r.Max.Inf < 0:
+		c = 1
+	default:
+		c = cmpLex(r.Min.Value, &r.Max)
+	}
+	minEx := r.Min.Exclusive || r.Min.Inf != 0
+	maxEx := r.Max.Exclusive || r.Max.Inf != 0
+	return c > 0 || c == 0 && (minEx || maxEx)
+}
+
+func (z *ZSet) inLexRange(r *LexRange) bool {
+	if r.empty() || z.Len() == 0 {
+		return false
+	}
+	lo, _, _ := z.Min()
+	hi, _, _ := z.Max()
+	return r.aboveMin(hi) && r.belowMax(lo)
+}
+
+// firstInLex returns the position and rank of the first member in r. A
+// listpack is scanned from the start, as Redis scans it.
+func (z *ZSet) firstInLex(r *LexRange) (zpos, int) {
+	if !z.inLexRange(r) {
+		return zpos{}, -1
+	}
+	var p zpos
+	var rank int
+	if !z.big {
+		for p = (zpos{z.first, 0}); p.leaf != nil && !r.aboveMin(p.member()); p.step(false) {
+			rank++
+		}
+	} else {
+		p, rank = z.firstWhere(func(_ float64, m string) bool { return r.aboveMin(m) })
+	}
+	if p.leaf == nil || !r.belowMax(p.member()) {
+		return zpos{}, -1
+	}
+	return p, rank
+}
+
+// lastInLex returns the position and rank of the last member in r.
+func (z *ZSet) lastInLex(r *LexRange) (zpos, int) {
+	if !z.inLexRange(r) {
+		return zpos{}, -1
+	}
+	var p zpos
+	var rank int
+	if !z.big {
+		rank = z.Len() - 1
+		for p = (zpos{z.last, z.last.n - 1}); p.leaf != nil && !r.belowMax(p.member()); p.step(true) {
+			rank--
+		}
+	} else {
+		p, rank = z.before(z.firstWhere(func(_ float64, m string) bool { return !r.belowMax(m) }))
+	}
+	if p.leaf == nil || !r.aboveMin(p.member()) {
+		return zpos{}, -1
+	}
+	return p, rank
+}
+
+// CountByLex returns how many members are in r.
+func (z *ZSet) CountByLex(r LexRange) int {
+	p, first := z.firstInLex(&r)
+	if p.leaf == nil {
+		return 0
+	}
+	if !z.big {
+		n := 0
+		for ; p.leaf != nil && r.belowMax(p.member()); p.step(false) {
+			n++
+		}
+		return n
+	}
+	q, last := z.lastInLex(&r)
+	if q.leaf == nil {
+		return 0
+	}
+	return last - first + 1
+}
+
+// RangeByLex is RangeByScore for a lexicographic range.
+func (z *ZSet) RangeByLex(r LexRange, offset, limit int, reverse bool, fn func(member string, score float64) bool) {
+	if offset < 0 || limit == 0 {
+		return
+	}
+	var p zpos
+	var rank int
+	if reverse {
+		p, rank = z.lastInLex(&r)
+	} else {
+		p, rank = z.firstInLex(&r)
+	}
+	if p.leaf == nil {
+		return
+	}
+	p = z.skip(p, rank, offset, reverse)
+	for ; p.leaf != nil && limit != 0; limit-- {
+		m := p.member()
+		if reverse && !r.aboveMin(m) || !reverse && !r.belowMax(m) {
+			return
+		}
+		if !fn(m, p.score()) {
+			return
+		}
+		p.step(reverse)
+	}
+}
+
+// DeleteRangeByLex deletes the members in r and returns how many it
+// deleted.
+func (z *ZSet) DeleteRangeByLex(r LexRange) int {
+	p, _ := z.firstInLex(&r)
+	return z.deleteFrom(p, func(_ float64, m string) bool { return r.belowMax(m) })
+}
+
+// DeleteRangeByRank deletes the members at 0-based positions start to stop
+// (inclusive), 0 <= start <= stop < Len(), and returns how many it deleted.
+func (z *ZSet) DeleteRangeByRank(start, stop int) int {
+	n := stop - start + 1
+	return z.deleteFrom(z.at(start), func(float64, string) bool {
+		n--
+		return n >= 0
+	})
+}
+
+// deleteFrom deletes the member at p and those after it while keep holds
+// for them, and returns how many it deleted.
+func (z *ZSet) deleteFrom(p zpos, keep func(score float64, member string) bool) int {
+	type key struct {
+		score  float64
+		member string
+	}
+	var doomed []key
+	for ; p.leaf != nil && keep(p.score(), p.member()); p.step(false) {
+		doomed = append(doomed, key{p.score(), p.member()})
+	}
+	for _, k := range doomed {
+		var p bpath
+		z.locate(k.score, k.member, &p)
+		z.removeAt(&p)
+		z.forget(k.member, z.dict[k.member])
+	}
+	return len(doomed)
+}
+
+// ---- the tree ----
+
+// keyLess orders keys by score, then member.
+func keyLess(s1 float64, m1 string, s2 float64, m2 string) bool {
+	return s1 < s2 || s1 == s2 && m1 < m2
+}
+
+// childFor returns the child of inner node x whose subtree holds the key:
+// the number of separators at or below it.
+func (x *bnode) childFor(score float64, member string) int {
+	lo, hi := 0, x.n-1
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if keyLess(score, member, x.scores[mid], x.members[mid]) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// lowerBound returns the position in leaf x of the first entry at or above
+// the key.
+func (x *bnode) lowerBound(score float64, member string) int {
+	lo, hi := 0, x.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if keyLess(x.scores[mid], x.members[mid], score, member) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// bpath is the way from the root to a leaf entry: nodes[d] for each level
+// d and the child (or, in the leaf, the entry) taken there.
+type bpath struct {
+	nodes [bMaxHeight]*bnode
+	idx   [bMaxHeight]int
+	leaf  int // depth of the leaf
+}
+
+// locate fills p with the way to the key (score, member), which is in the
+// set.
+func (z *ZSet) locate(score float64, member string, p *bpath) {
+	x := z.root
+	d := 0
+	for x.kids != nil {
+		i := x.childFor(score, member)
+		p.nodes[d], p.idx[d] = x, i
+		d++
+		x = x.kids.kid[i]
+	}
+	p.nodes[d], p.idx[d], p.leaf = x, x.lowerBound(score, member), d
+}
+
+// treeInsert puts the key (score, member), which is not in the set, in the
+// tree.
+func (z *ZSet) treeInsert(score float64, member string) {
+	var p bpath
+	x := z.root
+	d := 0
+	for x.kids != nil {
+		i := x.childFor(score, member)
+		x.kids.count[i]++
+		p.nodes[d], p.idx[d] = x, i
+		d++
+		x = x.kids.kid[i]
+	}
+	pos := x.lowerBound(score, member)
+	if x.n == len(x.scores) {
+		x.grow()
+	}
+	copy(x.scores[pos+1:x.n+1], x.scores[pos:x.n])
+	copy(x.members[pos+1:x.n+1], x.members[pos:x.n])
+	x.scores[pos], x.members[pos] = score, member
+	x.n++
+	p.nodes[d], p.leaf = x, d
+	if x.n > bMax {
+		z.splitUp(&p)
+	}
+}
+
+// grow gives a small leaf more room.
+func (x *bnode) grow() {
+	c := min(2*len(x.scores), bCap)
+	s, m := make([]float64, c), make([]string, c)
+	copy(s, x.scores[:x.n])
+	copy(m, x.members[:x.n])
+	x.scores, x.members = s, m
+}
+
+// size returns the number of members under x.
+func (x *bnode) size() int {
+	if x.kids == nil {
+		return x.n
+	}
+	n := 0
+	for i := 0; i < x.n; i++ {
+		n += x.kids.count[i]
+	}
+	return n
+}
+
+// splitUp splits the overfull node at the bottom of p, and its ancestors
+// as they overflow in turn.
+func (z *ZSet) splitUp(p *bpath) {
+	for d := p.leaf; ; d-- {
+		x := p.nodes[d]
+		r, sepS, sepM := z.split(x)
+		if d == 0 {
+			root := newInner()
+			root.n = 2
+			root.kids.kid[0], root.kids.kid[1] = x, r
+			root.kids.count[0], root.kids.count[1] = x.size(), r.size()
+			root.scores[0], root.members[0] = sepS, sepM
+			z.root = root
+			z.height++
+			return
+		}
+		parent, ci := p.nodes[d-1], p.idx[d-1]
+		k := parent.kids
+		copy(k.kid[ci+2:parent.n+1], k.kid[ci+1:parent.n])
+		copy(k.count[ci+2:parent.n+1], k.count[ci+1:parent.n])
+		copy(parent.scores[ci+1:parent.n], parent.scores[ci:parent.n-1])
+		copy(parent.members[ci+1:parent.n], parent.members[ci:parent.n-1])
+		k.kid[ci+1] = r
+		k.count[ci], k.count[ci+1] = x.size(), r.size()
+		parent.scores[ci], parent.members[ci] = sepS, sepM
+		parent.n++
+		if parent.n <= bMax {
+			return
+		}
+	}
+}
+
+// split moves the upper half of x to a new node, its right neighbour, and
+// returns it with the separator between them.
+func (z *ZSet) split(x *bnode) (r *bnode, sepS float64, sepM string) {
+	h := x.n / 2
+	if x.kids == nil {
+		r = newLeaf()
+		r.n = x.n - h
+		copy(r.scores, x.scores[h:x.n])
+		copy(r.members, x.members[h:x.n])
+		clear(x.members[h:x.n])
+		x.n = h
+		r.prev, r.next = x, x.next
+		if x.next != nil {
+			x.next.prev = r
+		} else {
+			z.last = r
+		}
+		x.next = r
+		return r, r.scores[0], r.members[0]
+	}
+	// Children [0, h) stay with separators [0, h-1); separator h-1 goes up.
+	r = newInner()
+	r.n = x.n - h
+	copy(r.kids.kid[:r.n], x.kids.kid[h:x.n])
+	copy(r.kids.count[:r.n], x.kids.count[h:x.n])
+	copy(r.scores, x.scores[h:x.n-1])
+	copy(r.members, x.members[h:x.n-1])
+	sepS, sepM = x.scores[h-1], x.members[h-1]
+	clear(x.kids.kid[h:x.n])
+	clear(x.members[h-1 : x.n-1])
+	x.n = h
+	return r, sepS, sepM
+}
+
+// treeMove changes the score of member from old to score.
+func (z *ZSet) treeMove(old float64, member string, score float64) {
+	var p bpath
+	z.locate(old, member, &p)
+	x, i := p.nodes[p.leaf], p.idx[p.leaf]
+	// In place when it stays strictly between its neighbours in the leaf.
+	if i > 0 && i < x.n-1 && keyLess(x.scores[i-1], x.members[i-1], score, member) &&
+		keyLess(score, member, x.scores[i+1], x.members[i+1]) {
+		x.scores[i] = score
+		return
+	}
+	z.removeAt(&p)
+	z.treeInsert(score, member)
+}
+
+// removeAt takes the entry p leads to out of the tree and rebalances.
+func (z *ZSet) removeAt(p *bpath) {
+	for d := 0; d < p.leaf; d++ {
+		p.nodes[d].kids.count[p.idx[d]]--
+	}
+	x, i := p.nodes[p.leaf], p.idx[p.leaf]
+	copy(x.scores[i:x.n-1], x.scores[i+1:x.n])
+	copy(x.members[i:x.n-1], x.members[i+1:x.n])
+	x.n--
+	x.members[x.n] = ""
+	for d := p.leaf; d > 0; d-- {
+		x := p.nodes[d]
+		if x.n >= bMin {
+			return
+		}
+		parent, ci := p.nodes[d-1], p.idx[d-1]
+		li := ci
+		if ci+1 >= parent.n {
+			li = ci - 1
+		}
+		left, right := parent.kids.kid[li], parent.kids.kid[li+1]
+		if left.n+right.n > bMax {
+			z.redistribute(parent, li)
+			return
+		}
+		z.merge(parent, li)
+	}
+	if z.root.kids != nil && z.root.n == 1 {
+		z.root = z.root.kids.kid[0]
+		z.height--
+	}
+}
+
+// merge moves the child li+1 of parent into the child li and drops it.
+func (z *ZSet) merge(parent *bnode, li int) {
+	k := parent.kids
+	left, right := k.kid[li], k.kid[li+1]
+	if left.kids == nil {
+		copy(left.scores[left.n:], right.scores[:right.n])
+		copy(left.members[left.n:], right.members[:right.n])
+		left.n += right.n
+		left.next = right.next
+		if right.next != nil {
+			right.next.prev = left
+		} else {
+			z.last = left
+		}
+	} else {
+		left.scores[left.n-1], left.members[left.n-1] = parent.scores[li], parent.members[li]
+		copy(left.scores[left.n:], right.scores[:right.n-1])
+		copy(left.members[left.n:], right.members[:right.n-1])
+		copy(left.kids.kid[left.n:], right.kids.kid[:right.n])
+		copy(left.kids.count[left.n:], right.kids.count[:right.n])
+		left.n += right.n
+	}
+	k.count[li] += k.count[li+1]
+	copy(k.kid[li+1:parent.n-1], k.kid[li+2:parent.n])
+	copy(k.count[li+1:parent.n-1], k.count[li+2:parent.n])
+	copy(parent.scores[li:parent.n-2], parent.scores[li+1:parent.n-1])
+	copy(parent.members[li:parent.n-2], parent.members[li+1:parent.n-1])
+	parent.n--
+	k.kid[parent.n], k.count[parent.n] = nil, 0
+	parent.members[parent.n-1] = ""
+}
+
+// redistribute evens out the children li and li+1 of parent, whose sizes
+// add up to more than one node holds.
+func (z *ZSet) redistribute(parent *bnode, li int) {
+	k := parent.kids
+	left, right := k.kid[li], k.kid[li+1]
+	total := left.n + right.n
+	nl := total / 2
+	if left.kids == nil {
+		if left.n < nl {
+			m := nl - left.n
+			copy(left.scores[left.n:nl], right.scores[:m])
+			copy(left.members[left.n:nl], right.members[:m])
+			copy(right.scores, right.scores[m:right.n])
+			copy(right.members, right.members[m:right.n])
+			clear(right.members[right.n-m : right.n])
+		} else {
+			m := left.n - nl
+			copy(right.scores[m:], right.scores[:right.n])
+			copy(right.members[m:], right.members[:right.n])
+			copy(right.scores, left.scores[nl:left.n])
+			copy(right.members, left.members[nl:left.n])
+			clear(left.members[nl:left.n])
+		}
+		left.n, right.n = nl, total-nl
+		parent.scores[li], parent.members[li] = right.scores[0], right.members[0]
+		k.count[li], k.count[li+1] = left.n, right.n
+		return
+	}
+	// Inner nodes: line up both nodes' children and separators, with the
+	// parent's separator between them, and cut the line again.
+	var kids [2 * bCap]*bnode
+	var counts [2 * bCap]int
+	var seps [2 * bCap]float64
+	var sepm [2 * bCap]string
+	copy(kids[:], left.kids.kid[:left.n])
+	copy(kids[left.n:], right.kids.kid[:right.n])
+	copy(counts[:], left.kids.count[:left.n])
+	copy(counts[left.n:], right.kids.count[:right.n])
+	copy(seps[:], left.scores[:left.n-1])
+	copy(sepm[:], left.members[:left.n-1])
+	seps[left.n-1], sepm[left.n-1] = parent.scores[li], parent.members[li]
+	copy(seps[left.n:], right.scores[:right.n-1])
+	copy(sepm[left.n:], right.members[:right.n-1])
+	clear(left.kids.kid[:left.n])
+	clear(right.kids.kid[:right.n])
+	clear(left.members[:left.n])
+	clear(right.members[:right.n])
+	nr := total - nl
+	copy(left.kids.kid[:], kids[:nl])
+	copy(left.kids.count[:], counts[:nl])
+	copy(left.scores, seps[:nl-1])
+	copy(left.members, sepm[:nl-1])
+	parent.scores[li], parent.members[li] = seps[nl-1], sepm[nl-1]
+	copy(right.kids.kid[:], kids[nl:total])
+	copy(right.kids.count[:], counts[nl:total])
+	copy(right.scores, seps[nl:total-1])
+	copy(right.members, sepm[nl:total-1])
+	left.n, right.n = nl, nr
+	k.count[li], k.count[li+1] = left.size(), right.size()
+}
+
+// build fills the empty tree of z with the keys given in ascending order,
+// filling leaves and inner nodes to three quarters.
+func (z *ZSet) build(scores []float64, members []string) {
+	n := len(scores)
+	if n == 0 {
+		return
+	}
+	const fill = bMax * 3 / 4
+	type sub struct {
+		node  *bnode
+		count int
+		s     float64 // the smallest key under node
+		m     string
+	}
+	groups := func(total int) int { return max(1, (total+fill-1)/fill) }
+	var level []sub
+	k := groups(n)
+	var prev *bnode
+	at := 0
+	for g := range k {
+		size := n / k
+		if g < n%k {
+			size++
+		}
+		var x *bnode
+		if k == 1 && size <= bMax/2 {
+			x = newSmallLeaf(max(2, size))
+		} else {
+			x = newLeaf()
+		}
+		x.n = size
+		copy(x.scores, scores[at:at+size])
+		copy(x.members, members[at:at+size])
+		x.prev = prev
+		if prev != nil {
+			prev.next = x
+		} else {
+			z.first = x
+		}
+		prev = x
+		level = append(level, sub{x, size, scores[at], members[at]})
+		at += size
+	}
+	z.last = prev
+	z.height = 1
+	for len(level) > 1 {
+		k := groups(len(level))
+		var up []sub
+		at := 0
+		for g := range k {
+			size := len(level) / k
+			if g < len(level)%k {
+				size++
+			}
+			x := newInner()
+			x.n = size
+			total := 0
+			for j := 0; j < size; j++ {
+				c := level[at+j]
+				x.kids.kid[j], x.kids.count[j] = c.node, c.count
+				total += c.count
+				if j > 0 {
+					x.scores[j-1], x.members[j-1] = c.s, c.m
+				}
+			}
+			up = append(up, sub{x, total, level[at].s, level[at].m})
+			at += size
+		}
+		level = up
+		z.height++
+	}
+	z.root = level[0].node
+}
