@@ -388,7 +388,7 @@ func (s *Store) exec(c *call) {
 		sub := cmd.subByName.lookup(c.args[1])
 		if sub == nil {
 			c.fail(errorf(ErrUnknownSubcommand, "ERR unknown subcommand '%.128s'. Try %s HELP.",
-				oneLine(c.args[1]), strings.ToUpper(c.args[0])))
+				oneLine(cString(c.args[1])), strings.ToUpper(cString(c.args[0]))))
 			return
 		}
 		cmd = sub
@@ -414,16 +414,25 @@ func unknownCommandError(args []string) *Error {
 		}
 		n := 128 - b.Len()
 		b.WriteByte('\'')
-		b.WriteString(truncate(a, n))
+		b.WriteString(truncate(cString(a), n))
 		b.WriteString("' ")
 	}
 	return errorf(ErrUnknownCommand, "ERR unknown command '%.128s', with args beginning with: %s",
-		oneLine(args[0]), oneLine(b.String()))
+		oneLine(cString(args[0])), oneLine(b.String()))
 }
 
 func truncate(s string, n int) string {
 	if len(s) > n {
 		return s[:max(n, 0)]
+	}
+	return s
+}
+
+// cString is s as C's "%s" prints it: up to its first NUL byte. Redis
+// builds many error texts that way from arguments.
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
 	}
 	return s
 }

@@ -167,7 +167,7 @@ func expireCommand(c *call, seconds, relative bool) {
 		case strings.EqualFold(opt, "lt"):
 			cond |= ExpireLT
 		default:
-			c.fail(errorf(ErrUnsupportedOption, "ERR Unsupported option %s", oneLine(opt)))
+			c.fail(errorf(ErrUnsupportedOption, "ERR Unsupported option %s", oneLine(cString(opt))))
 			return
 		}
 	}

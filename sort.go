@@ -132,14 +132,6 @@ func optsFromArgs(a *SortArgs) (*sortOpts, error) {
 	return o, nil
 }
 
-// cString is s as C code that stops at the first NUL byte sees it.
-func cString(s string) string {
-	if i := strings.IndexByte(s, 0); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
 // sortLookup returns the value pattern names for the element subst, as
 // Redis's lookupKeyByPattern does: "#" is subst itself; otherwise the first
 // '*' is replaced with subst to make a key name, which must hold a string,
@@ -178,6 +170,7 @@ func (d *db) sortLookup(pattern, subst string) (string, bool) {
 // string): leading white space and an empty string (0) are accepted, NaN
 // and values that overflow, or underflow with a loss of precision, are not.
 func sortScore(s string) (float64, bool) {
+	s = cString(s) // strtod stops at a NUL byte
 	if s == "" {
 		return 0, true
 	}
