@@ -3,10 +3,10 @@ package racefree
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"strconv"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
