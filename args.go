@@ -1,6 +1,7 @@
 package racefree
 
 import (
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -214,4 +215,38 @@ func formatLongDouble(f *big.Float) string {
 		s = "0"
 	}
 	return s
+}
+
+// parseScanCursor parses the cursor of SCAN, HSCAN, SSCAN and ZSCAN as Redis does, with strtoul in base 10: an optional sign (a
+// negative number wraps around modulo 2^64), digits, nothing else, within
+// 64 bits; no leading space; the empty string is 0.
+func parseScanCursor(s string) (uint64, bool) {
+	if s == "" {
+		return 0, true
+	}
+	neg := false
+	switch s[0] {
+	case '-':
+		neg, s = true, s[1:]
+	case '+':
+		s = s[1:]
+	}
+	if s == "" {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if v > (math.MaxUint64-uint64(c-'0'))/10 {
+			return 0, false // ERANGE
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }

@@ -198,9 +198,9 @@ var (
 	ErrHashNotFloat = newError("ERR hash value is not a float")
 	// ErrHashIncrInf: HINCRBYFLOAT got an infinite increment.
 	ErrHashIncrInf = newError("ERR value is NaN or Infinity")
-	// ErrHScanCursor: the cursor of HSCAN (or SCAN, SSCAN, ZSCAN: the text
-	// is the same) is not an unsigned 64-bit integer.
-	ErrHScanCursor = newError("ERR invalid cursor")
+	// ErrInvalidCursor: the cursor of SCAN, HSCAN, SSCAN or ZSCAN is not a
+	// number.
+	ErrInvalidCursor = newError("ERR invalid cursor")
 	// -- more hash errors go here --
 )
 

@@ -284,41 +284,6 @@ func hashScan(h *types.Hash, cursor uint64, match string, count int64) ([]string
 	return out, next
 }
 
-// parseHScanCursor parses the cursor of HSCAN (and of the other SCAN-family
-// commands) as Redis does, with strtoul in base 10: an optional sign (a
-// negative number wraps around modulo 2^64), digits, nothing else, within
-// 64 bits; no leading space; the empty string is 0.
-func parseHScanCursor(s string) (uint64, bool) {
-	if s == "" {
-		return 0, true
-	}
-	neg := false
-	switch s[0] {
-	case '-':
-		neg, s = true, s[1:]
-	case '+':
-		s = s[1:]
-	}
-	if s == "" {
-		return 0, false
-	}
-	var v uint64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		if v > (math.MaxUint64-uint64(c-'0'))/10 {
-			return 0, false // ERANGE
-		}
-		v = v*10 + uint64(c-'0')
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 // ---- handlers ----
 
 func cmdHSet(c *call) {
@@ -528,9 +493,9 @@ func cmdHRandField(c *call) {
 }
 
 func cmdHScan(c *call) {
-	cursor, ok := parseHScanCursor(c.args[2])
+	cursor, ok := parseScanCursor(c.args[2])
 	if !ok {
-		c.fail(ErrHScanCursor)
+		c.fail(ErrInvalidCursor)
 		return
 	}
 	h, err := c.db.hashRead(c.args[1])

@@ -293,7 +293,7 @@ func TestHashesTypedErrors(t *testing.T) {
 	_, err = s.Do("HINCRBY", "h", "word", "1")
 	assert.ErrorIs(t, err, ErrHashNotInteger)
 	_, err = s.Do("HSCAN", "h", "x")
-	assert.ErrorIs(t, err, ErrHScanCursor)
+	assert.ErrorIs(t, err, ErrInvalidCursor)
 	_, err = s.Do("HINCRBYFLOAT", "h", "f", "-inf")
 	assert.ErrorIs(t, err, ErrHashIncrInf)
 	_, err = s.Do("HSET", "h", "f")

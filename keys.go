@@ -522,9 +522,9 @@ func (d *db) scan(cursor uint64, pattern string, count int64, typ string) ([]str
 }
 
 func cmdScan(c *call) {
-	cursor, ok := parseHScanCursor(c.args[1]) // the same strtoul rules as HSCAN
+	cursor, ok := parseScanCursor(c.args[1]) // the same strtoul rules as HSCAN
 	if !ok {
-		c.fail(ErrHScanCursor) // same text as SCAN's
+		c.fail(ErrInvalidCursor)
 		return
 	}
 	count, pattern, typ := int64(10), "*", ""

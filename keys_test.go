@@ -361,7 +361,7 @@ func TestKeysKeysAndScan(t *testing.T) {
 	assert.Equal(t, []string{"only"}, page)
 
 	_, err = s.Do("SCAN", "x")
-	assert.ErrorIs(t, err, ErrHScanCursor)
+	assert.ErrorIs(t, err, ErrInvalidCursor)
 	assert.EqualError(t, err, "ERR invalid cursor")
 	_, err = s.Do("SCAN", "0", "COUNT", "0")
 	assert.ErrorIs(t, err, ErrSyntax)
@@ -391,12 +391,12 @@ func TestKeysScanCursor(t *testing.T) {
 		"": 0, "0": 0, "+0": 0, "-0": 0, "007": 7, "18446744073709551615": 1<<64 - 1,
 		"-1": 1<<64 - 1, "-18446744073709551615": 1,
 	} {
-		got, ok := parseHScanCursor(in)
+		got, ok := parseScanCursor(in)
 		assert.True(t, ok, in)
 		assert.Equal(t, want, got, in)
 	}
 	for _, in := range []string{" 0", "0 ", "-", "+", "x", "1.5", "0x1", "18446744073709551616", "-18446744073709551616", "--1"} {
-		_, ok := parseHScanCursor(in)
+		_, ok := parseScanCursor(in)
 		assert.False(t, ok, in)
 	}
 }

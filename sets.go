@@ -683,9 +683,9 @@ func cmdSDiff(c *call) { c.setOpReply(c.db.sdiff, c.args[1:], false) }
 func cmdSDiffStore(c *call) { c.setOpReply(c.db.sdiff, c.args[2:], true) }
 
 func cmdSScan(c *call) {
-	cursor, ok := parseHScanCursor(c.args[2])
+	cursor, ok := parseScanCursor(c.args[2])
 	if !ok {
-		c.fail(ErrHScanCursor)
+		c.fail(ErrInvalidCursor)
 		return
 	}
 	s, err := c.db.setRead(c.args[1])

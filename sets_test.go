@@ -334,7 +334,7 @@ func TestSetsTypedErrors(t *testing.T) {
 	_, err = s.Do("SINTERCARD", "1", "s", "LIMIT", "x")
 	assert.ErrorIs(t, err, ErrLimitNegative)
 	_, err = s.Do("SSCAN", "s", "x")
-	assert.ErrorIs(t, err, ErrHScanCursor)
+	assert.ErrorIs(t, err, ErrInvalidCursor)
 	_, err = s.Do("SPOP", "s", "1", "2")
 	assert.ErrorIs(t, err, ErrSyntax)
 	var rerr *Error

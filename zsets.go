@@ -684,9 +684,9 @@ func cmdZRandMember(c *call) {
 }
 
 func cmdZScan(c *call) {
-	cursor, ok := parseHScanCursor(c.args[2])
+	cursor, ok := parseScanCursor(c.args[2])
 	if !ok {
-		c.fail(ErrHScanCursor)
+		c.fail(ErrInvalidCursor)
 		return
 	}
 	z, err := c.db.zsetRead(c.args[1])
