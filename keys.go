@@ -522,7 +522,7 @@ func (d *db) scan(cursor uint64, pattern string, count int64, typ string) ([]str
 }
 
 func cmdScan(c *call) {
-	cursor, ok := parseScanCursor(c.args[1]) // the same strtoul rules as HSCAN
+	cursor, ok := parseScanCursor(c.args[1])
 	if !ok {
 		c.fail(ErrInvalidCursor)
 		return
