@@ -19,8 +19,10 @@ type waiter struct {
 	db   int
 	keys []string
 	// serve tries to take from key, which now exists, under the lock. It
-	// returns true when it took something (or failed for good, as on a
-	// wrong type) and the waiter is done.
+	// returns true when it took something (or failed for good, as BLMOVE
+	// on a destination of the wrong type) and the waiter is done; false,
+	// and the waiter stays blocked, when key holds a type it does not wait
+	// for.
 	serve  func(d *db, key string) bool
 	done   chan struct{} // closed once served
 	served bool
@@ -92,14 +94,15 @@ func (s *Store) serveBlocked() {
 		bk := s.ready[0]
 		s.ready = s.ready[1:]
 		d := s.dbs[bk.db]
-		for {
+		for i := 0; ; {
 			q := s.waiters[bk]
-			if len(q) == 0 || d.peek(bk.key) == nil {
+			if i >= len(q) || d.peek(bk.key) == nil {
 				break
 			}
-			w := q[0]
+			w := q[i]
 			if !w.serve(d, bk.key) {
-				break
+				i++ // waits for another type (BLPOP on what is now a sorted set): skipped, as in Redis
+				continue
 			}
 			w.served = true
 			s.unblock(w)

@@ -75,7 +75,7 @@ func (e *Engine) errorHandler(L *lua.LState) int {
 			}
 		}
 	}
-	L.Push(L.Get(1))
+	L.Push(e.lua51Error(L, L.Get(1)))
 	return 1
 }
 

@@ -78,6 +78,7 @@ func (e *Engine) reset() {
 		set(t, "foreachi", luaTableForeachi)
 		set(t, "setn", luaTableSetn)
 	}
+	e.openLua51(g)
 	for _, open := range libraries {
 		open(L)
 	}
@@ -166,6 +167,9 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 		if real, ok := realOf[t]; ok {
 			t = real
 		}
+		if key := L.Get(2); key != lua.LNil && !l51ValidKey(t, key) {
+			l51RunError(L, "invalid key to 'next'")
+		}
 		k, v := t.Next(L.Get(2))
 		if k == lua.LNil {
 			L.Push(lua.LNil)
@@ -184,7 +188,7 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 		return 3
 	}))
 	rawset := g.RawGetString("rawset")
-	g.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
+	g.RawSetString("rawset", e.l51Transparent(func(L *lua.LState) int {
 		if isProtected(L.Get(1)) {
 			L.Error(lua.LString(errReadonly), 0)
 		}
@@ -196,7 +200,7 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 		return 1
 	}))
 	setmetatable := g.RawGetString("setmetatable")
-	g.RawSetString("setmetatable", L.NewFunction(func(L *lua.LState) int {
+	g.RawSetString("setmetatable", e.l51Transparent(func(L *lua.LState) int {
 		if isProtected(L.Get(1)) {
 			L.Error(lua.LString(errReadonly), 0)
 		}
@@ -247,7 +251,7 @@ func (e *Engine) luaPcall(L *lua.LState) int {
 		L.Push(lua.LString("attempt to call a boolean value"))
 		return 2
 	}
-	err := L.PCall(top-1, lua.MultRet, e.lua51Handler(L))
+	err := l51PCall(L, top-1, e.lua51Handler(L))
 	if err != nil {
 		L.Push(lua.LFalse)
 		obj := errorObject(err)
