@@ -2,6 +2,8 @@ package racefree
 
 import (
 	"context"
+	"math"
+	"math/big"
 	"time"
 )
 
@@ -145,4 +147,31 @@ func (s *Store) wait(ctx context.Context, w *waiter, timeout time.Duration) bool
 	}
 	s.unblock(w)
 	return false
+}
+
+// blockTimeoutArg parses a blocking command's timeout as Redis does: seconds
+// as a long double, rounded up to whole milliseconds; 0 waits for ever.
+// Values that do not fit a 64-bit count of milliseconds are "negative", as
+// they are in Redis.
+func blockTimeoutArg(s string) (time.Duration, error) {
+	f, ok := parseLongDouble(s)
+	if !ok {
+		return 0, ErrTimeoutNotFloat
+	}
+	if f.IsInf() {
+		return 0, ErrTimeoutNegative
+	}
+	ms := new(big.Float).SetPrec(longDoublePrec).Mul(f, big.NewFloat(1000))
+	i, acc := ms.Int(nil)
+	if acc == big.Below {
+		i.Add(i, big.NewInt(1)) // ceil for a positive fraction
+	}
+	if !i.IsInt64() || i.Sign() < 0 {
+		return 0, ErrTimeoutNegative
+	}
+	v := i.Int64()
+	if v > math.MaxInt64/int64(time.Millisecond) {
+		return 0, nil // longer than time.Duration holds: for ever
+	}
+	return time.Duration(v) * time.Millisecond, nil
 }

@@ -2,6 +2,7 @@ package racefree
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/racefree/racefree/types"
 )
@@ -39,6 +41,9 @@ func checkInvariants(s *Store) error {
 					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
 				}
 				if _, isSet := e.obj.(*types.Set); isSet != (e.typ == typeSet) {
+					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
+				}
+				if _, isList := e.obj.(*types.List); isList != (e.typ == typeList) {
 					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
 				}
 			default:
@@ -103,7 +108,10 @@ func FuzzDo(f *testing.F) {
 				}
 			}
 		}
-		s.Do(args...)
+		// Blocking commands with a timeout of 0 would wait for ever.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+		s.DoContext(ctx, args...)
+		cancel()
 		if err := checkInvariants(s); err != nil {
 			t.Fatalf("after %q: %v", args, err)
 		}

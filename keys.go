@@ -238,6 +238,8 @@ func cloneEntry(e *entry) *entry {
 		n.obj = obj.Clone()
 	case *types.Set:
 		n.obj = obj.Clone()
+	case *types.List:
+		n.obj = obj.Clone()
 	default:
 		// The containers of the other types have a Clone method that
 		// returns their own type.

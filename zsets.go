@@ -3,7 +3,6 @@ package racefree
 import (
 	"context"
 	"math"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -340,33 +339,6 @@ func zscanScore(s float64, listpack bool) string {
 		return strconv.FormatInt(int64(s), 10)
 	}
 	return resp.FormatDouble(s)
-}
-
-// zsetTimeoutArg parses a blocking command's timeout as Redis does: seconds
-// as a long double, rounded up to whole milliseconds; 0 waits for ever.
-// Values that do not fit a 64-bit count of milliseconds are "negative", as
-// they are in Redis.
-func zsetTimeoutArg(s string) (time.Duration, error) {
-	f, ok := parseLongDouble(s)
-	if !ok {
-		return 0, ErrTimeoutNotFloat
-	}
-	if f.IsInf() {
-		return 0, ErrTimeoutNegative
-	}
-	ms := new(big.Float).SetPrec(longDoublePrec).Mul(f, big.NewFloat(1000))
-	i, acc := ms.Int(nil)
-	if acc == big.Below {
-		i.Add(i, big.NewInt(1)) // ceil for a positive fraction
-	}
-	if !i.IsInt64() || i.Sign() < 0 {
-		return 0, ErrTimeoutNegative
-	}
-	v := i.Int64()
-	if v > math.MaxInt64/int64(time.Millisecond) {
-		return 0, nil // longer than time.Duration holds: for ever
-	}
-	return time.Duration(v) * time.Millisecond, nil
 }
 
 // ---- replies ----
@@ -750,7 +722,7 @@ func zpopWaiter(dbIndex int, keys []string, max bool, count int64, done func(key
 
 func (c *call) bzpopReply(max bool) {
 	keys := c.args[1 : len(c.args)-1]
-	timeout, err := zsetTimeoutArg(c.args[len(c.args)-1])
+	timeout, err := blockTimeoutArg(c.args[len(c.args)-1])
 	if err != nil {
 		c.fail(err)
 		return
@@ -784,7 +756,7 @@ func cmdBZMPop(c *call) {
 		c.fail(err)
 		return
 	}
-	timeout, err := zsetTimeoutArg(c.args[1])
+	timeout, err := blockTimeoutArg(c.args[1])
 	if err != nil {
 		c.fail(err)
 		return

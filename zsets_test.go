@@ -1110,13 +1110,13 @@ func TestZSetScoreParsing(t *testing.T) {
 			assert.Equal(t, c.ex, ex, "%q", c.in)
 		}
 	}
-	d, err := zsetTimeoutArg("0.0011")
+	d, err := blockTimeoutArg("0.0011")
 	require.NoError(t, err)
 	assert.Equal(t, 2*time.Millisecond, d)
-	d, err = zsetTimeoutArg("-0.0001")
+	d, err = blockTimeoutArg("-0.0001")
 	require.NoError(t, err)
 	assert.Zero(t, d)
-	_, err = zsetTimeoutArg("1e20")
+	_, err = blockTimeoutArg("1e20")
 	assert.True(t, errors.Is(err, ErrTimeoutNegative))
 }
 

@@ -3,7 +3,6 @@ package luabind
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
@@ -73,44 +72,6 @@ func luaTostring(L *lua.LState) int {
 	return 1
 }
 
-// luaTonumber is Lua 5.1's tonumber: a string is read as strtod reads it
-// (exponents and hexadecimal included, surrounding spaces allowed), or in
-// the given base.
-func luaTonumber(L *lua.LState) int {
-	v := L.CheckAny(1)
-	base := L.OptInt(2, 10)
-	if base == 10 {
-		switch x := v.(type) {
-		case lua.LNumber:
-			L.Push(x)
-			return 1
-		case lua.LString:
-			if f, ok := str2number(string(x)); ok {
-				L.Push(lua.LNumber(f))
-				return 1
-			}
-		}
-		L.Push(lua.LNil)
-		return 1
-	}
-	if base < 2 || base > 36 {
-		L.ArgError(2, "base out of range")
-	}
-	s := strings.TrimSpace(L.CheckString(1))
-	n, err := strconv.ParseInt(s, base, 64)
-	if err != nil {
-		un, uerr := strconv.ParseUint(s, base, 64)
-		if uerr != nil {
-			L.Push(lua.LNil)
-			return 1
-		}
-		L.Push(lua.LNumber(float64(un)))
-		return 1
-	}
-	L.Push(lua.LNumber(float64(n)))
-	return 1
-}
-
 // str2number converts a string to a number as Lua 5.1's luaO_str2d does.
 func str2number(s string) (float64, bool) { return c51StrToNumber(s) }
 
@@ -145,10 +106,10 @@ func rewriteStmt(s ast.Stmt) {
 		rewriteConcat(s.Then)
 		rewriteConcat(s.Else)
 	case *ast.NumberForStmt:
-		s.Init = rewriteExpr(s.Init)
-		s.Limit = rewriteExpr(s.Limit)
+		s.Init = forOperand(rewriteExpr(s.Init))
+		s.Limit = forOperand(rewriteExpr(s.Limit))
 		if s.Step != nil {
-			s.Step = rewriteExpr(s.Step)
+			s.Step = forOperand(rewriteExpr(s.Step))
 		}
 		rewriteConcat(s.Stmts)
 	case *ast.GenericForStmt:

@@ -24,8 +24,8 @@ func (e *Engine) Run(ctx context.Context, s *Script, keys, args []string, host H
 	r.host, r.script, r.resp, r.errLine, r.errSource = host, s, 2, 0, ""
 	e.run = r
 	defer func() { e.run = nil }()
-	fill(e.keys, keys)
-	fill(e.argv, args)
+	e.keys = e.refill(e.keys, "KEYS", keys)
+	e.argv = e.refill(e.argv, "ARGV", args)
 	L := e.L
 	L.Push(s.fn)
 	if err := L.PCall(0, 1, e.handler); err != nil {
@@ -43,6 +43,23 @@ func (e *Engine) Run(ctx context.Context, s *Script, keys, args []string, host H
 func tableWithErr(L *lua.LState, msg string) *lua.LTable {
 	t := L.NewTable()
 	t.RawSetString("err", lua.LString(msg))
+	return t
+}
+
+// refill makes the global name (KEYS or ARGV) the array of ss. It reuses
+// the table of the previous run unless that run gave it keys beyond its
+// array (ARGV.x = 1), which a fresh table, as Redis makes, would not have.
+func (e *Engine) refill(t *lua.LTable, name string, ss []string) *lua.LTable {
+	fill(t, ss)
+	var last lua.LValue = lua.LNil
+	if len(ss) > 0 {
+		last = lua.LNumber(len(ss))
+	}
+	if k, _ := t.Next(last); k != lua.LNil || t.Metatable != lua.LNil {
+		t = e.L.CreateTable(len(ss), 0)
+		fill(t, ss)
+		e.globals.RawSetString(name, t)
+	}
 	return t
 }
 

@@ -56,11 +56,9 @@ func (e *Engine) reset() {
 	set(g, "pcall", e.luaPcall)
 	set(g, "error", luaError)
 	set(g, "tostring", luaTostring)
-	set(g, "tonumber", luaTonumber)
 	set(g, "loadstring", e.luaLoadstring)
 	set(g, "load", e.luaLoad)
 	set(g, "gcinfo", luaGcinfo)
-	set(g, "unpack", luaUnpack)
 	set(g, tostringName, luaToStr)
 	e.handler = L.NewFunction(e.errorHandler)
 	g.RawSetString(errHandlerName, e.handler)
@@ -235,7 +233,7 @@ func luaError(L *lua.LState) int {
 // level, "" for a Go one.
 func where(L *lua.LState, level int) string {
 	w := L.Where(level)
-	if w == "" {
+	if w == "" || w == "[G]:" {
 		return ""
 	}
 	return w + " "
@@ -316,6 +314,7 @@ func (e *Engine) loadChunk(L *lua.LState, code, name string) int {
 	fn := L.NewFunctionFromProto(proto)
 	fn.Env = L.G.Global
 	e.chunkSources[chunkID(name)] = name
+	e.l51NoteChunk(chunkID(name), code)
 	L.Push(fn)
 	return 1
 }
@@ -328,17 +327,22 @@ func chunkID(source string) string {
 		return truncate(source[1:], idsize-1)
 	case strings.HasPrefix(source, "@"):
 		s := source[1:]
-		if len(s) > idsize-1 {
-			return "..." + s[len(s)-(idsize-1-3):]
+		if keep := idsize - len(" '...' ") - 1; len(s) > keep {
+			return "..." + s[len(s)-keep:]
 		}
 		return s
 	}
-	line, _, multi := strings.Cut(source, "\n")
-	max := idsize - len(`[string "..."]`) - 1
-	if multi || len(line) > max {
-		return `[string "` + truncate(line, max) + `..."]`
+	n := strings.IndexAny(source, "\n\r")
+	if n < 0 {
+		n = len(source)
 	}
-	return `[string "` + line + `"]`
+	if max := idsize - len(` [string "..."] `) - 1; n > max {
+		n = max
+	}
+	if n < len(source) {
+		return `[string "` + source[:n] + `..."]`
+	}
+	return `[string "` + source + `"]`
 }
 
 func truncate(s string, n int) string {
@@ -349,28 +353,6 @@ func truncate(s string, n int) string {
 }
 
 // luaGcinfo is Lua 5.1's gcinfo: the memory in use, in kilobytes.
-// maxCStack is Lua 5.1's LUAI_MAXCSTACK: how many values a C function may
-// push, which bounds unpack.
-const maxCStack = 8000
-
-// luaUnpack is Lua 5.1's unpack, with its limit on the number of results.
-func luaUnpack(L *lua.LState) int {
-	t := L.CheckTable(1)
-	i := L.OptInt(2, 1)
-	j := L.OptInt(3, t.Len())
-	if i > j {
-		return 0
-	}
-	n := j - i + 1
-	if n <= 0 || n+L.GetTop() > maxCStack {
-		L.RaiseError("too many results to unpack")
-	}
-	for k := i; k <= j; k++ {
-		L.Push(t.RawGetInt(k))
-	}
-	return n
-}
-
 func luaGcinfo(L *lua.LState) int {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
