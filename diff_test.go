@@ -34,15 +34,26 @@ var compareModes = map[string]string{
 	"errors":  "both must be errors, texts may differ (only where Redis's text depends on its internals)",
 }
 
-// diffStats counts what the differential tests compared, for CI to print.
-var diffStats struct{ cases, commands int }
+// diffStats counts what the differential tests compared, for CI to print;
+// perFile counts the cases of each case file (scripting.txt holds the
+// scripting rules).
+var diffStats struct {
+	cases, commands int
+	perFile         map[string]int
+}
 
 func init() {
 	testSummaries = append(testSummaries, func() string {
 		if diffStats.cases == 0 {
 			return ""
 		}
-		return fmt.Sprintf("differential: %d cases, %d commands compared with redis-server", diffStats.cases, diffStats.commands)
+		var files []string
+		for f, n := range diffStats.perFile {
+			files = append(files, fmt.Sprintf("%s %d", f, n))
+		}
+		slices.Sort(files)
+		return fmt.Sprintf("differential: %d cases, %d commands compared with redis-server (cases per file: %s)",
+			diffStats.cases, diffStats.commands, strings.Join(files, ", "))
 	})
 }
 
@@ -180,6 +191,10 @@ func TestDifferential(t *testing.T) {
 						compareCommand(t, live, st, l)
 					}
 					diffStats.cases++
+					if diffStats.perFile == nil {
+						diffStats.perFile = map[string]int{}
+					}
+					diffStats.perFile[filepath.Base(path)]++
 				})
 			}
 		})
