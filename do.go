@@ -88,10 +88,18 @@ func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any,
 	return plain(v), nil
 }
 
+// okReply is "OK" as an any, so that returning it allocates nothing.
+var okReply any = "OK"
+
 // plain turns a RESP2 reply into the Go values Do documents.
 func plain(v resp.Value) any {
 	switch v.Kind {
-	case resp.KindStatus, resp.KindBulk:
+	case resp.KindStatus:
+		if v.Str == "OK" {
+			return okReply // the most common reply, boxed once
+		}
+		return v.Str
+	case resp.KindBulk:
 		return v.Str
 	case resp.KindInt:
 		return v.Int

@@ -66,6 +66,9 @@ func (e *Engine) refill(t *lua.LTable, name string, ss []string) *lua.LTable {
 // fill makes t the array of ss, clearing what a previous run left.
 func fill(t *lua.LTable, ss []string) {
 	for i, s := range ss {
+		if old, ok := t.RawGetInt(i + 1).(lua.LString); ok && string(old) == s {
+			continue // the same as last run: boxing it again would allocate
+		}
 		t.RawSetInt(i+1, lua.LString(s))
 	}
 	for i := len(ss) + 1; t.RawGetInt(i) != lua.LNil; i++ {
