@@ -121,6 +121,9 @@ var (
 	// ErrUnknownSubcommand: a container command (OBJECT, ...) has no such
 	// subcommand.
 	ErrUnknownSubcommand = newError("ERR unknown subcommand")
+	// ErrInvalidCursor: the cursor of SCAN, HSCAN, SSCAN or ZSCAN is not a
+	// number.
+	ErrInvalidCursor = newError("ERR invalid cursor")
 )
 
 // Errors of the keyspace, the databases and expiry.
@@ -187,7 +190,6 @@ var (
 	ErrBitfieldOverflow = newError("ERR Invalid OVERFLOW type specified")
 	// ErrBitfieldRO: BITFIELD_RO got a SET or INCRBY.
 	ErrBitfieldRO = newError("ERR BITFIELD_RO only supports the GET subcommand")
-	// -- more string errors go here --
 )
 
 // Errors of the hash commands.
@@ -198,10 +200,6 @@ var (
 	ErrHashNotFloat = newError("ERR hash value is not a float")
 	// ErrHashIncrInf: HINCRBYFLOAT got an infinite increment.
 	ErrHashIncrInf = newError("ERR value is NaN or Infinity")
-	// ErrInvalidCursor: the cursor of SCAN, HSCAN, SSCAN or ZSCAN is not a
-	// number.
-	ErrInvalidCursor = newError("ERR invalid cursor")
-	// -- more hash errors go here --
 )
 
 // Errors of the list commands.
@@ -214,7 +212,6 @@ var (
 	ErrLPosCount = newError("ERR COUNT can't be negative")
 	// ErrLPosMaxLen: LPOS's MAXLEN is negative or not an integer.
 	ErrLPosMaxLen = newError("ERR MAXLEN can't be negative")
-	// -- more list errors go here --
 )
 
 // Errors of the set commands.
@@ -227,7 +224,6 @@ var (
 	// ErrLimitNegative: a LIMIT (SINTERCARD, ...) is negative or not an
 	// integer.
 	ErrLimitNegative = newError("ERR LIMIT can't be negative")
-	// -- more set errors go here --
 )
 
 // Errors of the sorted set commands.
@@ -262,7 +258,6 @@ var (
 	// ErrTimeoutNegative: a blocking command's timeout is negative (or too
 	// large to be a number of milliseconds).
 	ErrTimeoutNegative = newError("ERR timeout is negative")
-	// -- more sorted set errors go here --
 )
 
 // Errors of SORT.
@@ -270,7 +265,6 @@ var (
 	// ErrSortNotFloat: SORT without ALPHA met an element (or BY value) that
 	// is not a number.
 	ErrSortNotFloat = newError("ERR One or more scores can't be converted into double")
-	// -- more sort errors go here --
 )
 
 // Errors of the Go API that have no Redis counterpart.
