@@ -504,41 +504,15 @@ func cmdHScan(c *call) {
 		return
 	}
 	if h == nil {
-		// Redis answers a missing key before it reads the options.
-		c.w.Array(2)
-		c.w.Bulk("0")
-		c.w.Array(0)
+		c.scanReply(nil, 0) // Redis answers a missing key before it reads the options
 		return
 	}
-	match, count := "*", int64(10)
-	for i := 3; i < len(c.args); i += 2 {
-		more := i+1 < len(c.args)
-		switch {
-		case more && strings.EqualFold(c.args[i], "count"):
-			n, ok := parseInt(c.args[i+1])
-			if !ok {
-				c.fail(ErrNotInteger)
-				return
-			}
-			if n < 1 {
-				c.fail(ErrSyntax)
-				return
-			}
-			count = n
-		case more && strings.EqualFold(c.args[i], "match"):
-			match = c.args[i+1]
-		default:
-			c.fail(ErrSyntax)
-			return
-		}
+	a, err := parseScanArgs(c.args[3:], false)
+	if err != nil {
+		c.fail(err)
+		return
 	}
-	out, next := hashScan(h, cursor, match, count)
-	c.w.Array(2)
-	c.w.Bulk(strconv.FormatUint(next, 10))
-	c.w.Array(len(out))
-	for _, s := range out {
-		c.w.Bulk(s)
-	}
+	c.scanReply(hashScan(h, cursor, a.match, a.count))
 }
 
 // ---- typed API ----

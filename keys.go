@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -529,40 +528,12 @@ func cmdScan(c *call) {
 		c.fail(ErrInvalidCursor)
 		return
 	}
-	count, pattern, typ := int64(10), "*", ""
-	for i := 2; i < len(c.args); i += 2 {
-		more := i+1 < len(c.args)
-		switch {
-		case more && strings.EqualFold(c.args[i], "count"):
-			n, ok := parseInt(c.args[i+1])
-			if !ok {
-				c.fail(ErrNotInteger)
-				return
-			}
-			if n < 1 {
-				c.fail(ErrSyntax)
-				return
-			}
-			count = n
-		case more && strings.EqualFold(c.args[i], "match"):
-			pattern = c.args[i+1]
-		case more && strings.EqualFold(c.args[i], "type"):
-			typ = c.args[i+1]
-			if typ == "" {
-				typ = "\x00" // matches no type, as in Redis
-			}
-		default:
-			c.fail(ErrSyntax)
-			return
-		}
+	a, err := parseScanArgs(c.args[2:], true)
+	if err != nil {
+		c.fail(err)
+		return
 	}
-	keys, next := c.db.scan(cursor, pattern, count, typ)
-	c.w.Array(2)
-	c.w.Bulk(strconv.FormatUint(next, 10))
-	c.w.Array(len(keys))
-	for _, k := range keys {
-		c.w.Bulk(k)
-	}
+	c.scanReply(c.db.scan(cursor, a.match, a.count, a.typ))
 }
 
 // ---- RANDOMKEY ------------------------------------------------------------

@@ -1,0 +1,54 @@
+package racefree
+
+import (
+	"strconv"
+	"strings"
+)
+
+// scanArgs are the options of SCAN, HSCAN, SSCAN and ZSCAN.
+type scanArgs struct {
+	match string // "*" for all
+	count int64  // how much work one call does, 10 by default
+	typ   string // SCAN's TYPE; "" for any
+}
+
+// parseScanArgs reads the options that follow the cursor, as Redis does: in
+// pairs, in any order, the last of each kind winning; TYPE only for SCAN
+// (withType).
+func parseScanArgs(args []string, withType bool) (scanArgs, error) {
+	a := scanArgs{match: "*", count: 10}
+	for i := 0; i < len(args); i += 2 {
+		more := i+1 < len(args)
+		switch {
+		case more && strings.EqualFold(args[i], "count"):
+			n, ok := parseInt(args[i+1])
+			if !ok {
+				return a, ErrNotInteger
+			}
+			if n < 1 {
+				return a, ErrSyntax
+			}
+			a.count = n
+		case more && strings.EqualFold(args[i], "match"):
+			a.match = args[i+1]
+		case more && withType && strings.EqualFold(args[i], "type"):
+			a.typ = args[i+1]
+			if a.typ == "" {
+				a.typ = "\x00" // matches no type, as in Redis
+			}
+		default:
+			return a, ErrSyntax
+		}
+	}
+	return a, nil
+}
+
+// scanReply writes a SCAN-family reply: the next cursor, then the elements.
+func (c *call) scanReply(elems []string, next uint64) {
+	c.w.Array(2)
+	c.w.Bulk(strconv.FormatUint(next, 10))
+	c.w.Array(len(elems))
+	for _, s := range elems {
+		c.w.Bulk(s)
+	}
+}
