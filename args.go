@@ -250,3 +250,42 @@ func parseScanCursor(s string) (uint64, bool) {
 	}
 	return v, true
 }
+
+// parseMPop parses the arguments of LMPOP and ZMPOP (and of BLMPOP and
+// BZMPOP after the timeout) from numkeys on: numkeys, the keys, one of two
+// words (LEFT or RIGHT, MIN or MAX), then an optional COUNT, 1 when not
+// given. isFirst reports that the word was the first one.
+func parseMPop(args []string, first, second string) (keys []string, isFirst bool, count int64, err error) {
+	n, ok := parseInt(args[0])
+	if !ok || n < 1 {
+		return nil, false, 0, ErrNumKeys
+	}
+	if n > int64(len(args)-2) {
+		return nil, false, 0, ErrSyntax
+	}
+	keys, rest := args[1:1+n], args[1+n:]
+	switch {
+	case strings.EqualFold(rest[0], first):
+		isFirst = true
+	case strings.EqualFold(rest[0], second):
+	default:
+		return nil, false, 0, ErrSyntax
+	}
+	count = -1
+	for i := 1; i < len(rest); i++ {
+		if count == -1 && strings.EqualFold(rest[i], "count") && i+1 < len(rest) {
+			i++
+			v, ok := parseInt(rest[i])
+			if !ok || v < 1 {
+				return nil, false, 0, ErrCountPositive
+			}
+			count = v
+			continue
+		}
+		return nil, false, 0, ErrSyntax
+	}
+	if count == -1 {
+		count = 1
+	}
+	return keys, isFirst, count, nil
+}

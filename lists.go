@@ -702,34 +702,7 @@ func cmdLTrim(c *call) {
 // parseLMPop parses LMPOP's arguments from numkeys on: numkeys, the keys,
 // LEFT or RIGHT, [COUNT count]. count is 1 when not given.
 func parseLMPop(args []string) (keys []string, left bool, count int64, err error) {
-	n, ok := parseInt(args[0])
-	if !ok || n < 1 {
-		return nil, false, 0, ErrNumKeys
-	}
-	if n > int64(len(args)-2) {
-		return nil, false, 0, ErrSyntax
-	}
-	keys, rest := args[1:1+n], args[1+n:]
-	if left, err = listSideArg(rest[0]); err != nil {
-		return nil, false, 0, err
-	}
-	count = -1
-	for i := 1; i < len(rest); i++ {
-		if count == -1 && strings.EqualFold(rest[i], "count") && i+1 < len(rest) {
-			i++
-			v, ok := parseInt(rest[i])
-			if !ok || v < 1 {
-				return nil, false, 0, ErrCountPositive
-			}
-			count = v
-			continue
-		}
-		return nil, false, 0, ErrSyntax
-	}
-	if count == -1 {
-		count = 1
-	}
-	return keys, left, count, nil
+	return parseMPop(args, "left", "right")
 }
 
 // mpopReply writes LMPOP's reply: the key and the elements popped, or the

@@ -557,39 +557,7 @@ func cmdZPopMax(c *call) { c.zpopReply(true) }
 // parseZMPop parses ZMPOP's arguments from numkeys on: numkeys, the keys,
 // MIN or MAX, and an optional COUNT.
 func parseZMPop(args []string) (keys []string, max bool, count int64, err error) {
-	n, ok := parseInt(args[0])
-	if !ok || n < 1 {
-		return nil, false, 0, ErrNumKeys
-	}
-	if n > int64(len(args)-2) {
-		return nil, false, 0, ErrSyntax
-	}
-	keys = args[1 : 1+n]
-	rest := args[1+n:]
-	switch strings.ToLower(rest[0]) {
-	case "min":
-	case "max":
-		max = true
-	default:
-		return nil, false, 0, ErrSyntax
-	}
-	count = -1
-	for i := 1; i < len(rest); i++ {
-		if count == -1 && strings.EqualFold(rest[i], "count") && i+1 < len(rest) {
-			i++
-			v, ok := parseInt(rest[i])
-			if !ok || v < 1 {
-				return nil, false, 0, ErrCountPositive
-			}
-			count = v
-			continue
-		}
-		return nil, false, 0, ErrSyntax
-	}
-	if count == -1 {
-		count = 1
-	}
-	return keys, max, count, nil
+	return parseMPop(args, "max", "min")
 }
 
 // zmpopReply writes ZMPOP's reply: the key and its [member, score] pairs,
