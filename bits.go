@@ -161,12 +161,7 @@ func cmdSetBit(c *call) {
 		c.fail(ErrBitValue)
 		return
 	}
-	n, err := c.db.setBit(c.args[1], offset, value)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.setBit(c.args[1], offset, value))
 }
 
 // GetBit returns the bit at offset in the string at key, as GETBIT does: 0
@@ -201,12 +196,7 @@ func cmdGetBit(c *call) {
 		c.fail(ErrBitOffset)
 		return
 	}
-	n, err := c.db.getBit(c.args[1], offset)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.getBit(c.args[1], offset))
 }
 
 // clampRange turns a BITCOUNT or BITPOS range into indexes within a string of
@@ -323,12 +313,7 @@ func cmdBitCount(c *call) {
 	default:
 		argErr = ErrSyntax
 	}
-	n, err := c.db.bitCount(c.args[1], r, argErr)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.bitCount(c.args[1], r, argErr))
 }
 
 // BitPos returns the position of the first bit set to bit (0 or 1) in the
@@ -583,12 +568,7 @@ func (d *db) bitOp(op, dest string, keys []string) (int64, error) {
 }
 
 func cmdBitOp(c *call) {
-	n, err := c.db.bitOp(c.args[1], c.args[2], c.args[3:])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.bitOp(c.args[1], c.args[2], c.args[3:]))
 }
 
 // BitfieldType is the type of a BITFIELD field, as Redis writes it: "i" and

@@ -478,7 +478,16 @@ func (c *call) bulkOrNil(v string, found bool) {
 	c.w.Bulk(v)
 }
 
-// bools writes 1 or 0.
+// replyInt writes n, or err if there is one.
+func (c *call) replyInt(n int64, err error) {
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.w.Int(n)
+}
+
+// bool writes 1 or 0.
 func (c *call) bool(b bool) {
 	if b {
 		c.w.Int(1)

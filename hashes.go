@@ -291,12 +291,7 @@ func cmdHSet(c *call) {
 		c.fail(arityError("hset"))
 		return
 	}
-	n, err := c.db.hset(c.args[1], c.args[2:])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.hset(c.args[1], c.args[2:]))
 }
 
 func cmdHMSet(c *call) {
@@ -384,12 +379,7 @@ func cmdHKeys(c *call) { c.hashReplyAll(true, false) }
 func cmdHVals(c *call) { c.hashReplyAll(false, true) }
 
 func cmdHDel(c *call) {
-	n, err := c.db.hdel(c.args[1], c.args[2:])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.hdel(c.args[1], c.args[2:]))
 }
 
 func cmdHExists(c *call) {
@@ -407,12 +397,7 @@ func cmdHIncrBy(c *call) {
 		c.fail(ErrNotInteger)
 		return
 	}
-	n, err := c.db.hincrby(c.args[1], c.args[2], incr)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.hincrby(c.args[1], c.args[2], incr))
 }
 
 func cmdHIncrByFloat(c *call) {

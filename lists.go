@@ -445,12 +445,7 @@ func bmoveWaiter(dbIndex int, src, dst string, srcLeft, dstLeft bool, done func(
 // ---- handlers ----
 
 func (c *call) pushReply(left, onlyExisting bool) {
-	n, err := c.db.push(c.args[1], c.args[2:], left, onlyExisting)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.push(c.args[1], c.args[2:], left, onlyExisting))
 }
 
 func cmdLPush(c *call) { c.pushReply(true, false) }
@@ -570,21 +565,11 @@ func cmdLInsert(c *call) {
 		c.fail(ErrSyntax)
 		return
 	}
-	n, err := c.db.linsert(c.args[1], before, c.args[3], c.args[4])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.linsert(c.args[1], before, c.args[3], c.args[4]))
 }
 
 func cmdLLen(c *call) {
-	n, err := c.db.llen(c.args[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.llen(c.args[1]))
 }
 
 func (c *call) lmoveReply(src, dst string, srcLeft, dstLeft bool) {
@@ -679,12 +664,7 @@ func cmdLRem(c *call) {
 		c.fail(err)
 		return
 	}
-	n, err := c.db.lrem(c.args[1], count, c.args[3])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.lrem(c.args[1], count, c.args[3]))
 }
 
 func cmdLTrim(c *call) {

@@ -469,30 +469,15 @@ func (c *call) bulkSet(members []string) {
 }
 
 func cmdSAdd(c *call) {
-	n, err := c.db.sadd(c.args[1], c.args[2:])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.sadd(c.args[1], c.args[2:]))
 }
 
 func cmdSRem(c *call) {
-	n, err := c.db.srem(c.args[1], c.args[2:])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.srem(c.args[1], c.args[2:]))
 }
 
 func cmdSCard(c *call) {
-	n, err := c.db.scard(c.args[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.scard(c.args[1]))
 }
 
 func cmdSIsMember(c *call) {
@@ -637,21 +622,11 @@ func cmdSInterCard(c *call) {
 		c.fail(err)
 		return
 	}
-	n, err := c.db.sintercard(keys, limit)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.sintercard(keys, limit))
 }
 
 func cmdSInterStore(c *call) {
-	n, err := c.db.sinterstore(c.args[1], c.args[2:])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.sinterstore(c.args[1], c.args[2:]))
 }
 
 // setOpReply runs SUNION or SDIFF (op) on keys and writes the result, or

@@ -686,15 +686,6 @@ func cmdDecrBy(c *call) {
 	c.replyInt(c.db.decrBy(c.args[1], n))
 }
 
-// replyInt writes n, or err if there is one.
-func (c *call) replyInt(n int64, err error) {
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
-}
-
 func cmdIncrByFloat(c *call) {
 	s, err := c.db.incrByFloat(c.args[1], c.args[2])
 	if err != nil {

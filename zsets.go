@@ -447,12 +447,7 @@ func cmdZIncrBy(c *call) {
 }
 
 func cmdZRem(c *call) {
-	n, err := c.db.zrem(c.args[1], c.args[2:])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.zrem(c.args[1], c.args[2:]))
 }
 
 func cmdZScore(c *call) {
@@ -490,12 +485,7 @@ func cmdZMScore(c *call) {
 }
 
 func cmdZCard(c *call) {
-	n, err := c.db.zcard(c.args[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.zcard(c.args[1]))
 }
 
 func (c *call) zrankReply(reverse bool) {

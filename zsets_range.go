@@ -428,12 +428,7 @@ func cmdZRangeStore(c *call) {
 		c.fail(err)
 		return
 	}
-	n, err := c.db.zrangestore(c.args[1], c.args[2], &sp)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.zrangestore(c.args[1], c.args[2], &sp))
 }
 
 func cmdZCount(c *call) {
@@ -442,12 +437,7 @@ func cmdZCount(c *call) {
 		c.fail(ErrZMinMaxNotFloat)
 		return
 	}
-	n, err := c.db.zcount(c.args[1], r)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.zcount(c.args[1], r))
 }
 
 func cmdZLexCount(c *call) {
@@ -456,12 +446,7 @@ func cmdZLexCount(c *call) {
 		c.fail(ErrZLexRange)
 		return
 	}
-	n, err := c.db.zlexcount(c.args[1], r)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.zlexcount(c.args[1], r))
 }
 
 // parseZRemRange parses the range of a ZREMRANGEBY* command.
@@ -494,12 +479,7 @@ func (c *call) zremrangeCommand(by int) {
 		c.fail(err)
 		return
 	}
-	n, err := c.db.zremrange(c.args[1], &sp)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.zremrange(c.args[1], &sp))
 }
 
 func cmdZRemRangeByScore(c *call) { c.zremrangeCommand(zByScore) }

@@ -343,12 +343,7 @@ func (c *call) zsetOpStoreCommand(name string, op zsetOp) {
 		c.fail(err)
 		return
 	}
-	n, err := c.db.zsetOpStore(c.args[1], sp)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.w.Int(n)
+	c.replyInt(c.db.zsetOpStore(c.args[1], sp))
 }
 
 func cmdZUnion(c *call) { c.zsetOpCommand("zunion", zopUnion) }
