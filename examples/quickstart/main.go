@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -63,6 +64,19 @@ func main() {
 	fmt.Println("transfer 500:", transfer("balance:alice", "balance:bob", 500))
 	balances, _ := s.MGet("balance:alice", "balance:bob")
 	fmt.Printf("balances -> alice %s, bob %s\n", *balances[0], *balances[1])
+
+	// A Lua script runs atomically, as on Redis: here a transfer that
+	// refuses to overdraw. NewScript keeps the SHA1 and uses EVALSHA.
+	transferScript := racefree.NewScript(`
+local from = tonumber(redis.call('GET', KEYS[1]))
+if from < tonumber(ARGV[1]) then return redis.error_reply('INSUFFICIENT funds') end
+redis.call('DECRBY', KEYS[1], ARGV[1])
+return redis.call('INCRBY', KEYS[2], ARGV[1])`)
+	ctx := context.Background()
+	bob, err := transferScript.Run(ctx, s, []string{"balance:alice", "balance:bob"}, 20)
+	fmt.Println("script transfer 20 -> bob has", bob, err)
+	_, err = transferScript.Run(ctx, s, []string{"balance:alice", "balance:bob"}, 1000)
+	fmt.Println("script transfer 1000 ->", err)
 
 	// Expiry, with the store's clock moved forward instead of sleeping.
 	s.Set("session", "token", time.Minute)
