@@ -63,6 +63,7 @@ type Script struct {
 // runtime error with its " script: ..." suffix). Its text is Redis's.
 type Error struct{ Msg string }
 
+// Error returns the reply text.
 func (e *Error) Error() string { return e.Msg }
 
 // Engine is one sandboxed Lua state with its script cache: the equivalent of
