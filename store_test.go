@@ -1,7 +1,9 @@
 package racefree
 
 import (
+	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -199,4 +201,31 @@ func TestIdleTimeWithCustomClock(t *testing.T) {
 	idle, _, err = s.ObjectIdleTime("k")
 	require.NoError(t, err)
 	assert.Zero(t, idle)
+}
+
+// TestNoGoroutineLeaks: Close stops what New started, also after blocked
+// callers and killed scripts.
+func TestNoGoroutineLeaks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 5 {
+		s, err := New(WithExpireInterval(time.Millisecond))
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		_, err = s.Eval(ctx, "while true do end", nil)
+		cancel()
+		require.Error(t, err)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.BLPop(context.Background(), 0, "nothing") // ends when the store closes
+		}()
+		time.Sleep(5 * time.Millisecond)
+		require.NoError(t, s.Close())
+		<-done
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before)
 }
