@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -223,6 +224,8 @@ func FormatDouble(f float64) string {
 // AppendDouble appends FormatDouble(f) to dst.
 func AppendDouble(dst []byte, f float64) []byte {
 	switch {
+	case f != f && math.Signbit(f):
+		return append(dst, "-nan"...) // glibc's spelling of a negative NaN (what 0/0 gives)
 	case f != f:
 		return append(dst, "nan"...)
 	case f > 1.7976931348623157e308:
