@@ -137,6 +137,8 @@ func (c *cmdable) ScriptKill() error {
 		return ErrNotBusy
 	case k.wrote:
 		return ErrUnkillable
+	case k.fcall:
+		return ErrBusyFunction
 	}
 	if !k.killed {
 		close(k.ch)
@@ -205,6 +207,7 @@ type scriptKill struct {
 	mu      sync.Mutex
 	running bool
 	wrote   bool          // the running script has called a write command
+	fcall   bool          // the running script is a function (FCALL)
 	ch      chan struct{} // closed by a kill; a new one for the next run
 	killed  bool
 }
@@ -237,7 +240,7 @@ func (s *Store) scriptContext(ctx context.Context) (context.Context, func()) {
 	if k.ch == nil || k.killed {
 		k.ch, k.killed = make(chan struct{}), false
 	}
-	k.running, k.wrote = true, false
+	k.running, k.wrote, k.fcall = true, false, false
 	k.mu.Unlock()
 	end := func() {
 		k.mu.Lock()

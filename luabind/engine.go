@@ -83,6 +83,14 @@ type Engine struct {
 	rand    uint64 // math.random's lrand48 state; survives Flush as in Redis
 	argBuf  []string
 	handler *lua.LFunction
+	// genvMeta is the metatable of the _G proxy; functions swap its
+	// __index while a library loads.
+	genvMeta *lua.LTable
+	// lib is set on the engine of functions (see Functions), nil on EVAL's.
+	lib *Functions
+	// funcs holds the functions of the store this engine serves (FUNCTION
+	// LOAD); it survives Flush, as functions survive SCRIPT FLUSH.
+	funcs *Functions
 	// chunkSources maps the names of chunks that loadstring made to their
 	// source, which Redis prints in the error suffix.
 	chunkSources map[string]string

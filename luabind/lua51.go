@@ -750,6 +750,12 @@ func (t *l51Translator) source(p *lua.FunctionProto) (l51Source, bool) {
 		}
 		return l51Source{code: code, name: "user_script", body: true}, true
 	}
+	if p.SourceName == "user_function" { // a function library: Body is its code
+		if e.run == nil || e.run.script == nil {
+			return l51Source{}, false
+		}
+		return l51Source{code: e.run.script.Body, name: "user_function"}, true
+	}
 	if code, ok := l51Chunks(e.L)[p.SourceName]; ok {
 		return l51Source{code: code, name: p.SourceName}, true
 	}

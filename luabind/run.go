@@ -16,6 +16,12 @@ import (
 // ends, the script stops at its next instruction, with the error that
 // host.Stopped words. The caller holds whatever lock makes the run atomic.
 func (e *Engine) Run(ctx context.Context, s *Script, keys, args []string, host Host, w resp.Writer) {
+	e.exec(ctx, s, keys, args, host, w, false)
+}
+
+// exec runs s: as a script body with KEYS and ARGV set (fcall false), or as
+// a function callback given (keys, args) tables (fcall true).
+func (e *Engine) exec(ctx context.Context, s *Script, keys, args []string, host Host, w resp.Writer, fcall bool) {
 	if ctx.Done() != nil {
 		e.L.SetContext(ctx)
 		defer e.L.RemoveContext()
@@ -24,11 +30,19 @@ func (e *Engine) Run(ctx context.Context, s *Script, keys, args []string, host H
 	r.host, r.script, r.resp, r.errLine, r.errSource = host, s, 2, 0, ""
 	e.run = r
 	defer func() { e.run = nil }()
-	e.keys = e.refill(e.keys, "KEYS", keys)
-	e.argv = e.refill(e.argv, "ARGV", args)
 	L := e.L
-	L.Push(s.fn)
-	if err := L.PCall(0, 1, e.handler); err != nil {
+	nargs := 0
+	if fcall {
+		L.Push(s.fn)
+		L.Push(stringTable(L, keys))
+		L.Push(stringTable(L, args))
+		nargs = 2
+	} else {
+		e.keys = e.refill(e.keys, "KEYS", keys)
+		e.argv = e.refill(e.argv, "ARGV", args)
+		L.Push(s.fn)
+	}
+	if err := L.PCall(nargs, 1, e.handler); err != nil {
 		if ctx.Err() != nil {
 			err = &lua.ApiError{Object: tableWithErr(L, host.Stopped(ctx))}
 		}
@@ -101,6 +115,21 @@ func (e *Engine) errorHandler(L *lua.LState) int {
 
 // errorText is the reply for a script that failed.
 func (e *Engine) errorText(err error) string {
+	msg := errorMessage(err)
+	if r := e.run; r != nil && r.errSource != "" && r.errLine > 0 {
+		source := r.errSource
+		if source == "user_script" || source == "user_function" {
+			source = "@" + source
+		} else if raw, ok := e.chunkSources[source]; ok {
+			source = raw
+		}
+		msg += " script: " + r.script.SHA + ", on " + source + ":" + strconv.Itoa(r.errLine) + "."
+	}
+	return msg
+}
+
+// errorMessage is the text of a script's error without the script suffix.
+func errorMessage(err error) string {
 	var msg string
 	switch v := errorObject(err).(type) {
 	case *lua.LTable:
@@ -123,15 +152,6 @@ func (e *Engine) errorText(err error) string {
 		msg = "ERR " + v.String()
 	default:
 		msg = "ERR " + v.String()
-	}
-	if r := e.run; r != nil && r.errSource != "" && r.errLine > 0 {
-		source := r.errSource
-		if source == "user_script" {
-			source = "@user_script"
-		} else if raw, ok := e.chunkSources[source]; ok {
-			source = raw
-		}
-		msg += " script: " + r.script.SHA + ", on " + source + ":" + strconv.Itoa(r.errLine) + "."
 	}
 	return msg
 }

@@ -82,8 +82,12 @@ func (e *Engine) reset() {
 	}
 	e.openRedis(g)
 	e.keys, e.argv = L.NewTable(), L.NewTable()
-	g.RawSetString("KEYS", e.keys)
-	g.RawSetString("ARGV", e.argv)
+	if e.lib != nil {
+		e.lib.prepare(g) // functions: no KEYS/ARGV, a smaller redis table
+	} else {
+		g.RawSetString("KEYS", e.keys)
+		g.RawSetString("ARGV", e.argv)
+	}
 
 	e.lockGlobals(g)
 }
@@ -129,6 +133,7 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 		L.SetMetatable(lua.LString(""), smt)
 	}
 	genv := proxy(g)
+	e.genvMeta, _ = genv.Metatable.(*lua.LTable)
 	g.RawSetString("_G", genv)
 	gmt := L.NewTable()
 	gmt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
