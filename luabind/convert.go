@@ -58,13 +58,21 @@ func (e *Engine) writeTable(t *lua.LTable, w resp.Writer, depth int) {
 		return
 	}
 	if s, ok := t.RawGetString("big_number").(lua.LString); ok {
-		w.Bulk(oneLine(string(s)))
+		if bw, ok := w.(interface{ BigNumber(string) }); ok {
+			bw.BigNumber(oneLine(string(s)))
+		} else {
+			w.Bulk(oneLine(string(s)))
+		}
 		return
 	}
 	if vs, ok := t.RawGetString("verbatim_string").(*lua.LTable); ok {
-		_, okF := vs.RawGetString("format").(lua.LString)
+		f, okF := vs.RawGetString("format").(lua.LString)
 		if s, okS := vs.RawGetString("string").(lua.LString); okF && okS {
-			w.Bulk(string(s))
+			if vw, ok := w.(interface{ Verbatim(format, s string) }); ok {
+				vw.Verbatim(string(f), string(s))
+			} else {
+				w.Bulk(string(s))
+			}
 			return
 		}
 	}
