@@ -2,6 +2,7 @@ package racefree
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,8 +68,13 @@ var flagNames = []struct {
 }
 
 // commandList is the command table. Its metadata is what redis-server 7.0.15
-// reports in COMMAND INFO; TestCommandTableMatchesRedis keeps it so.
-var commandList = []*command{
+// reports in COMMAND INFO; TestCommandTableMatchesRedis keeps it so. Some
+// families keep their entries in their own file.
+var commandList = slices.Concat(coreCommands, hllCommands, geoCommands)
+
+// coreCommands are the entries of the families that have no list of their
+// own.
+var coreCommands = []*command{
 	{name: "del", arity: -2, flags: flagWrite, firstKey: 1, lastKey: -1, step: 1, run: cmdDel},
 	{name: "unlink", arity: -2, flags: flagWrite | flagFast, firstKey: 1, lastKey: -1, step: 1, run: cmdUnlink},
 	{name: "exists", arity: -2, flags: flagReadonly | flagFast, firstKey: 1, lastKey: -1, step: 1, run: cmdExists},
@@ -142,6 +148,10 @@ var commandList = []*command{
 	{name: "hstrlen", arity: 3, flags: flagReadonly | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdHStrLen},
 	{name: "hrandfield", arity: -2, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdHRandField},
 	{name: "hscan", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdHScan},
+	{name: "hello", arity: -1, flags: flagNoscript | flagLoading | flagStale | flagFast | flagNoAuth | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdHello},
+	{name: "auth", arity: -2, flags: flagNoscript | flagLoading | flagStale | flagFast | flagNoAuth | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdAuth},
+	{name: "quit", arity: -1, flags: flagNoscript | flagLoading | flagStale | flagFast | flagNoAuth | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdQuit},
+	{name: "reset", arity: 1, flags: flagNoscript | flagLoading | flagStale | flagFast | flagNoAuth | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdReset},
 	{name: "ping", arity: -1, flags: flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdPing},
 	{name: "echo", arity: 2, flags: flagLoading | flagStale | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdEcho},
 	{name: "time", arity: 1, flags: flagLoading | flagStale | flagFast, firstKey: 0, lastKey: 0, step: 0, run: cmdTime},
@@ -237,6 +247,19 @@ var commandList = []*command{
 		{name: "script|help", arity: 2, flags: flagLoading | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptHelp},
 		{name: "script|kill", arity: 2, flags: flagNoscript | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptKill},
 		{name: "script|load", arity: 3, flags: flagNoscript | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdScriptLoad},
+	}},
+	{name: "fcall", arity: -3, flags: flagNoscript | flagStale | flagSkipMonitor | flagNoMandatoryKeys | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdFCall},
+	{name: "fcall_ro", arity: -3, flags: flagReadonly | flagNoscript | flagStale | flagSkipMonitor | flagNoMandatoryKeys | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdFCallRO},
+	{name: "function", arity: -2, flags: 0, firstKey: 0, lastKey: 0, step: 0, run: nil, subs: []*command{
+		{name: "function|delete", arity: 3, flags: flagWrite | flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionDelete},
+		{name: "function|dump", arity: 2, flags: flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionDump},
+		{name: "function|flush", arity: -2, flags: flagWrite | flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionFlush},
+		{name: "function|help", arity: 2, flags: flagLoading | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionHelp},
+		{name: "function|kill", arity: 2, flags: flagNoscript | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionKill},
+		{name: "function|list", arity: -2, flags: flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionList},
+		{name: "function|load", arity: -3, flags: flagWrite | flagDenyoom | flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionLoad},
+		{name: "function|restore", arity: -3, flags: flagWrite | flagDenyoom | flagNoscript, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionRestore},
+		{name: "function|stats", arity: 2, flags: flagNoscript | flagAllowBusy, firstKey: 0, lastKey: 0, step: 0, run: cmdFunctionStats},
 	}},
 }
 
@@ -339,6 +362,7 @@ type call struct {
 	// at once.
 	inScript bool
 	ctx      context.Context // the caller's context, if it has one
+	conn     *Conn           // the client connection running the call; nil for Do, the typed API and scripts
 
 	// A blocking command that found nothing to take registers a waiter
 	// (canBlock says whether it may: not inside a transaction or script)

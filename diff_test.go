@@ -211,10 +211,11 @@ func newTestStore(t testing.TB, opts ...Option) *Store {
 	return s
 }
 
-// resetBoth empties every database on both sides and selects database 0.
+// resetBoth resets the connection on both sides (database 0, RESP2, no
+// name) and empties every database.
 func resetBoth(t testing.TB, live *liveConn, st *storeConn) {
 	t.Helper()
-	for _, args := range [][]string{{"FLUSHALL"}, {"SELECT", "0"}} {
+	for _, args := range [][]string{{"RESET"}, {"FLUSHALL"}} {
 		live.do(t, args...)
 		st.do(args...)
 	}

@@ -33,16 +33,19 @@ func (l *liveConn) do(t testing.TB, args ...string) resp.Value {
 	return l.c.Do(t, args...)
 }
 
-// storeConn runs commands on a Store as a connection would, keeping the
-// selected database between commands.
+// storeConn runs commands on a Store through a Conn, keeping the connection
+// state (selected database, protocol, name) between commands.
 type storeConn struct {
-	s  *Store
-	db int
+	s *Store
+	c *Conn
 }
 
 func (c *storeConn) do(args ...string) resp.Value {
-	var b resp.Builder
-	c.db = c.s.runOn(context.Background(), c.db, args, &b)
+	if c.c == nil {
+		c.c = c.s.NewConn()
+	}
+	b := resp.Builder{Protocol: c.c.Proto()}
+	c.c.Exec(context.Background(), args, &b)
 	return b.Value()
 }
 

@@ -38,6 +38,9 @@ type Store struct {
 
 	scriptTimeout time.Duration
 
+	password string // WithPassword; empty: connections need no AUTH
+	clientID int64  // the last connection id NewConn handed out, guarded by mu
+
 	waiters map[blockKey][]*waiter // callers blocked on keys, oldest first
 	ready   []blockKey             // keys created since waiters were last served
 
@@ -64,6 +67,7 @@ type config struct {
 	seed          *uint64
 	sweepEvery    time.Duration
 	scriptTimeout time.Duration
+	password      string
 }
 
 // WithClock sets the clock the Store reads. The default is the system clock,
@@ -95,6 +99,13 @@ func WithExpireInterval(d time.Duration) Option { return func(o *config) { o.swe
 // above your slowest legitimate script. It must not be negative.
 func WithScriptTimeout(d time.Duration) Option { return func(o *config) { o.scriptTimeout = d } }
 
+// WithPassword sets the password of Redis's default user, as requirepass
+// does: a connection (NewConn, the server package) must then AUTH with it,
+// or say HELLO ... AUTH default <password>, before any other command. The
+// Go API, Do and scripts are not connections and never need it. Empty, the
+// default, means no password.
+func WithPassword(pw string) Option { return func(o *config) { o.password = pw } }
+
 // New returns an empty Store. Close it to stop its background sweep.
 func New(opts ...Option) (*Store, error) {
 	cfg := config{clock: systemClock{}, databases: 16, sweepEvery: 100 * time.Millisecond}
@@ -124,6 +135,7 @@ func New(opts ...Option) (*Store, error) {
 		stop:       make(chan struct{}),
 
 		scriptTimeout: cfg.scriptTimeout,
+		password:      cfg.password,
 		done:          make(chan struct{}),
 	}
 	_, system := cfg.clock.(systemClock)

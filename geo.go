@@ -1,0 +1,4 @@
+package racefree
+
+// geoCommands are the geo commands' table entries.
+var geoCommands = []*command{}

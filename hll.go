@@ -1,0 +1,4 @@
+package racefree
+
+// hllCommands are the HyperLogLog commands' table entries.
+var hllCommands = []*command{}
