@@ -7,30 +7,6 @@ import (
 	"github.com/racefree/racefree/resp"
 )
 
-// Errors of the connection commands (HELLO, AUTH, CLIENT).
-var (
-	// ErrNoProto: HELLO asked for a protocol version other than 2 or 3.
-	ErrNoProto = newError("NOPROTO unsupported protocol version")
-	// ErrProtoVersion: HELLO's protocol version is not an integer.
-	ErrProtoVersion = newError("ERR Protocol version is not an integer or out of range")
-	// ErrHelloSyntax: HELLO met an option it does not know, or one without
-	// its arguments; the text names the option.
-	ErrHelloSyntax = newError("ERR Syntax error in HELLO option")
-	// ErrWrongPass: AUTH or HELLO AUTH gave a wrong user or password.
-	ErrWrongPass = newError("WRONGPASS invalid username-password pair or user is disabled.")
-	// ErrNoAuth: a connection ran a command before AUTH on a Store made
-	// WithPassword.
-	ErrNoAuth = newError("NOAUTH Authentication required.")
-	// ErrHelloNoAuth: HELLO without AUTH on a connection that has not
-	// authenticated.
-	ErrHelloNoAuth = newError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
-	// ErrAuthNoPassword: AUTH <password> on a Store that has no password.
-	ErrAuthNoPassword = newError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
-	// ErrClientName: a client name with spaces, newlines or other bytes
-	// outside '!'..'~'.
-	ErrClientName = newError("ERR Client names cannot contain spaces, newlines or special characters.")
-)
-
 // Conn is the state of one client connection, as redis-server keeps it per
 // client: the selected database, the protocol (2, or 3 after HELLO 3), the
 // client id, the name CLIENT SETNAME gave, and whether AUTH passed. The

@@ -267,6 +267,91 @@ var (
 	ErrSortNotFloat = newError("ERR One or more scores can't be converted into double")
 )
 
+// Errors of scripting.
+var (
+	// ErrNoScript: EVALSHA of a script that is not in the cache.
+	ErrNoScript = newError("NOSCRIPT No matching script. Please use EVAL.")
+	// ErrNumKeysTooMany: numkeys exceeds the number of arguments.
+	ErrNumKeysTooMany = newError("ERR Number of keys can't be greater than number of args")
+	// ErrNumKeysNegative: numkeys is negative.
+	ErrNumKeysNegative = newError("ERR Number of keys can't be negative")
+	// ErrScriptWriteFlag: EVAL_RO of a script with a shebang that lacks
+	// no-writes.
+	ErrScriptWriteFlag = newError("ERR Can not execute a script with write flag using *_ro command.")
+	// ErrNotBusy: SCRIPT KILL with no script running.
+	ErrNotBusy = newError("NOTBUSY No scripts in execution right now.")
+	// ErrUnkillable: SCRIPT KILL of a script that has written.
+	ErrUnkillable = newError("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
+	// ErrScript matches every error a script raised or met at run time
+	// (its text ends with " script: <sha>, on @user_script:<line>."), as well
+	// as the sentinel of the error itself: a WRONGTYPE met by redis.call is
+	// both ErrScript and ErrWrongType.
+	ErrScript = &Error{msg: "ERR script error"}
+	// ErrScriptCompile: a script that does not compile.
+	ErrScriptCompile = &Error{msg: "ERR Error compiling script"}
+	// ErrScriptFlushOption: SCRIPT FLUSH got something other than SYNC or
+	// ASYNC.
+	ErrScriptFlushOption = newError("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
+)
+
+// Errors of functions.
+var (
+	// ErrFunctionNotFound: FCALL of a function no library registered.
+	ErrFunctionNotFound = newError("ERR Function not found")
+	// ErrLibraryNotFound: FUNCTION DELETE of a library that is not loaded.
+	ErrLibraryNotFound = newError("ERR Library not found")
+	// ErrBadNumKeys: FCALL's numkeys is not an integer.
+	ErrBadNumKeys = newError("ERR Bad number of keys provided")
+	// ErrFunctionFlushOption: FUNCTION FLUSH got something other than SYNC
+	// or ASYNC.
+	ErrFunctionFlushOption = newError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
+	// ErrFunctionPayload: FUNCTION RESTORE of a corrupt payload.
+	ErrFunctionPayload = newError("ERR DUMP payload version or checksum are wrong")
+	// ErrRestorePolicy: FUNCTION RESTORE got a policy other than FLUSH,
+	// APPEND or REPLACE.
+	ErrRestorePolicy = newError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
+	// ErrBusyFunction: SCRIPT KILL while a function, not a script, runs.
+	ErrBusyFunction = newError("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.")
+	// ErrBusyScript: FUNCTION KILL while a script, not a function, runs.
+	ErrBusyScript = newError("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")
+	// ErrFunctionLoad matches every error FUNCTION LOAD (and FunctionLoad)
+	// reports for bad code: metadata, names, compile and registration
+	// errors. The error's text is Redis's.
+	ErrFunctionLoad = &Error{msg: "ERR function load error"}
+)
+
+// Errors of the connection commands (HELLO, AUTH, CLIENT).
+var (
+	// ErrNoProto: HELLO asked for a protocol version other than 2 or 3.
+	ErrNoProto = newError("NOPROTO unsupported protocol version")
+	// ErrProtoVersion: HELLO's protocol version is not an integer.
+	ErrProtoVersion = newError("ERR Protocol version is not an integer or out of range")
+	// ErrHelloSyntax: HELLO met an option it does not know, or one without
+	// its arguments; the text names the option.
+	ErrHelloSyntax = newError("ERR Syntax error in HELLO option")
+	// ErrWrongPass: AUTH or HELLO AUTH gave a wrong user or password.
+	ErrWrongPass = newError("WRONGPASS invalid username-password pair or user is disabled.")
+	// ErrNoAuth: a connection ran a command before AUTH on a Store made
+	// WithPassword.
+	ErrNoAuth = newError("NOAUTH Authentication required.")
+	// ErrHelloNoAuth: HELLO without AUTH on a connection that has not
+	// authenticated.
+	ErrHelloNoAuth = newError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+	// ErrAuthNoPassword: AUTH <password> on a Store that has no password.
+	ErrAuthNoPassword = newError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
+	// ErrClientName: a client name with spaces, newlines or other bytes
+	// outside '!'..'~'.
+	ErrClientName = newError("ERR Client names cannot contain spaces, newlines or special characters.")
+)
+
+// The script layer's refusals of redis.call, as Redis words them.
+const (
+	scriptErrUnknown  = "ERR Unknown Redis command called from script"
+	scriptErrArity    = "ERR Wrong number of args calling Redis command from script"
+	scriptErrNoScript = "ERR This Redis command is not allowed from script"
+	scriptErrReadOnly = "ERR Write commands are not allowed from read-only scripts."
+)
+
 // Errors of the Go API that have no Redis counterpart.
 var (
 	// ErrClosed: the Store was closed.

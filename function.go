@@ -14,32 +14,6 @@ import (
 // their own (not EVAL's), under the store lock like scripts; they survive
 // FLUSHALL and SCRIPT FLUSH, and FUNCTION FLUSH leaves scripts alone.
 
-// Errors of functions.
-var (
-	// ErrFunctionNotFound: FCALL of a function no library registered.
-	ErrFunctionNotFound = newError("ERR Function not found")
-	// ErrLibraryNotFound: FUNCTION DELETE of a library that is not loaded.
-	ErrLibraryNotFound = newError("ERR Library not found")
-	// ErrBadNumKeys: FCALL's numkeys is not an integer.
-	ErrBadNumKeys = newError("ERR Bad number of keys provided")
-	// ErrFunctionFlushOption: FUNCTION FLUSH got something other than SYNC
-	// or ASYNC.
-	ErrFunctionFlushOption = newError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
-	// ErrFunctionPayload: FUNCTION RESTORE of a corrupt payload.
-	ErrFunctionPayload = newError("ERR DUMP payload version or checksum are wrong")
-	// ErrRestorePolicy: FUNCTION RESTORE got a policy other than FLUSH,
-	// APPEND or REPLACE.
-	ErrRestorePolicy = newError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
-	// ErrBusyFunction: SCRIPT KILL while a function, not a script, runs.
-	ErrBusyFunction = newError("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.")
-	// ErrBusyScript: FUNCTION KILL while a script, not a function, runs.
-	ErrBusyScript = newError("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")
-	// ErrFunctionLoad matches every error FUNCTION LOAD (and FunctionLoad)
-	// reports for bad code: metadata, names, compile and registration
-	// errors. The error's text is Redis's.
-	ErrFunctionLoad = &Error{msg: "ERR function load error"}
-)
-
 // functions returns the store's function registry, made on first use. The
 // caller holds s.mu.
 func (s *Store) functions() *luabind.Functions { return s.engine().Functions() }

@@ -17,38 +17,6 @@ import (
 // instruction to its reply, so it is atomic, with the clock frozen for
 // expiry. redis.call goes straight into the command table.
 
-// Errors of scripting.
-var (
-	// ErrNoScript: EVALSHA of a script that is not in the cache.
-	ErrNoScript = newError("NOSCRIPT No matching script. Please use EVAL.")
-	// ErrNumKeysTooMany: numkeys exceeds the number of arguments.
-	ErrNumKeysTooMany = newError("ERR Number of keys can't be greater than number of args")
-	// ErrNumKeysNegative: numkeys is negative.
-	ErrNumKeysNegative = newError("ERR Number of keys can't be negative")
-	// ErrScriptWriteFlag: EVAL_RO of a script with a shebang that lacks
-	// no-writes.
-	ErrScriptWriteFlag = newError("ERR Can not execute a script with write flag using *_ro command.")
-	// ErrNotBusy: SCRIPT KILL with no script running.
-	ErrNotBusy = newError("NOTBUSY No scripts in execution right now.")
-	// ErrUnkillable: SCRIPT KILL of a script that has written.
-	ErrUnkillable = newError("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
-	// ErrScript matches every error a script raised or met at run time
-	// (its text ends with " script: <sha>, on @user_script:<line>."), as well
-	// as the sentinel of the error itself: a WRONGTYPE met by redis.call is
-	// both ErrScript and ErrWrongType.
-	ErrScript = &Error{msg: "ERR script error"}
-	// ErrScriptCompile: a script that does not compile.
-	ErrScriptCompile = &Error{msg: "ERR Error compiling script"}
-)
-
-// The script layer's refusals of redis.call, as Redis words them.
-const (
-	scriptErrUnknown  = "ERR Unknown Redis command called from script"
-	scriptErrArity    = "ERR Wrong number of args calling Redis command from script"
-	scriptErrNoScript = "ERR This Redis command is not allowed from script"
-	scriptErrReadOnly = "ERR Write commands are not allowed from read-only scripts."
-)
-
 // engine returns the store's Lua engine, making it on first use. The caller
 // holds s.mu.
 func (s *Store) engine() *luabind.Engine {
@@ -353,9 +321,6 @@ func cmdScriptFlush(c *call) {
 	c.s.engine().Flush()
 	c.ok()
 }
-
-// ErrScriptFlushOption: SCRIPT FLUSH got something other than SYNC or ASYNC.
-var ErrScriptFlushOption = newError("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
 
 func cmdScriptKill(c *call) { c.fail(ErrNotBusy) }
 
