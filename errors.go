@@ -202,6 +202,16 @@ var (
 	ErrHashIncrInf = newError("ERR value is NaN or Infinity")
 )
 
+// Errors of the HyperLogLog commands.
+var (
+	// ErrNotHLL is returned when a key holds a string that is not a
+	// HyperLogLog.
+	ErrNotHLL = newError("WRONGTYPE Key is not a valid HyperLogLog string value.")
+	// ErrHLLCorrupt is returned when a HyperLogLog's sparse registers do not
+	// decode.
+	ErrHLLCorrupt = newError("INVALIDOBJ Corrupted HLL object detected")
+)
+
 // Errors of the list commands.
 var (
 	// ErrIndexOutOfRange: LSET got an index outside the list.
