@@ -212,6 +212,44 @@ var (
 	ErrHLLCorrupt = newError("INVALIDOBJ Corrupted HLL object detected")
 )
 
+// Geo errors.
+var (
+	// ErrGeoLonLat: a longitude or latitude is outside what a geohash can
+	// hold (longitude -180..180, latitude -85.05112878..85.05112878). The
+	// reply's text carries the pair.
+	ErrGeoLonLat = newError("ERR invalid longitude,latitude pair")
+	// ErrGeoUnit: a distance unit is not m, km, ft or mi.
+	ErrGeoUnit = newError("ERR unsupported unit provided. please use M, KM, FT, MI")
+	// ErrGeoRadiusNotNumber: a radius is not a number.
+	ErrGeoRadiusNotNumber = newError("ERR need numeric radius")
+	// ErrGeoWidthNotNumber: a box width is not a number.
+	ErrGeoWidthNotNumber = newError("ERR need numeric width")
+	// ErrGeoHeightNotNumber: a box height is not a number.
+	ErrGeoHeightNotNumber = newError("ERR need numeric height")
+	// ErrGeoRadiusNegative: a radius is negative.
+	ErrGeoRadiusNegative = newError("ERR radius cannot be negative")
+	// ErrGeoBoxNegative: a box width or height is negative.
+	ErrGeoBoxNegative = newError("ERR height or width cannot be negative")
+	// ErrGeoCount: a search's COUNT is zero or negative.
+	ErrGeoCount = newError("ERR COUNT must be > 0")
+	// ErrGeoMember: the member a search starts from is not in the set.
+	ErrGeoMember = newError("ERR could not decode requested zset member")
+	// ErrGeoAnyNeedsCount: ANY was given without COUNT.
+	ErrGeoAnyNeedsCount = newError("ERR the ANY argument requires COUNT argument")
+	// ErrGeoRadiusStoreWith: GEORADIUS's STORE or STOREDIST came with
+	// WITHDIST, WITHHASH or WITHCOORD.
+	ErrGeoRadiusStoreWith = newError("ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options")
+	// ErrGeoSearchStoreWith: GEOSEARCHSTORE came with WITHDIST, WITHHASH or
+	// WITHCOORD.
+	ErrGeoSearchStoreWith = newError("ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options")
+	// ErrGeoFrom: a search has neither FROMMEMBER nor FROMLONLAT. The text
+	// names the command.
+	ErrGeoFrom = newError("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified")
+	// ErrGeoBy: a search has neither BYRADIUS nor BYBOX. The text names the
+	// command.
+	ErrGeoBy = newError("ERR exactly one of BYRADIUS and BYBOX can be specified")
+)
+
 // Errors of the list commands.
 var (
 	// ErrIndexOutOfRange: LSET got an index outside the list.
