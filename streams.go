@@ -1,0 +1,4 @@
+package racefree
+
+// streamCommands are the stream commands' table entries.
+var streamCommands = []*command{}
