@@ -154,12 +154,9 @@ func TestRandomCommandsDifferential(t *testing.T) {
 		names = append(names, cmd.name)
 	}
 	slices.Sort(names)
-	var words []string
-	for _, w := range strings.Fields("EX EXAT PXAT KEEPTTL NX XX GT LT GET PERSIST CH INCR COUNT MATCH TYPE LIMIT " +
+	words := strings.Fields("EX EXAT PXAT KEEPTTL NX XX GT LT GET PERSIST CH INCR COUNT MATCH TYPE LIMIT " +
 		"WITHVALUES REPLACE DB LEN IDX MINMATCHLEN WITHMATCHLEN BYTE BIT AND OR XOR NOT OVERFLOW WRAP SAT FAIL " +
-		"u8 i8 i16 u63 i64 #1 ENCODING REFCOUNT IDLETIME FREQ HELP string hash *") {
-		words = append(words, w)
-	}
+		"u8 i8 i16 u63 i64 #1 ENCODING REFCOUNT IDLETIME FREQ HELP string hash *")
 	pools := [][]string{randomKeys, randomFields, randomValues, words, {"0", "1", "2", "-1", "5", "100", "-100", "7", "1000", "1.5", "99999999999"}}
 	seeds := 40
 	if testing.Short() {

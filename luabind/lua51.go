@@ -1291,12 +1291,6 @@ func l51CheckNumber(L *lua.LState, n int) float64 {
 	return f
 }
 
-func l51OptNumber(L *lua.LState, n int, def float64) float64 {
-	if l51IsNoneOrNil(L, n) {
-		return def
-	}
-	return l51CheckNumber(L, n)
-}
 
 // l51CheckInteger is luaL_checkinteger: the number truncated as x86-64
 // converts a double to a 64-bit integer.
