@@ -1291,7 +1291,6 @@ func l51CheckNumber(L *lua.LState, n int) float64 {
 	return f
 }
 
-
 // l51CheckInteger is luaL_checkinteger: the number truncated as x86-64
 // converts a double to a 64-bit integer.
 func l51CheckInteger(L *lua.LState, n int) int64 { return c51Int64(l51CheckNumber(L, n)) }
