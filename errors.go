@@ -250,6 +250,55 @@ var (
 	ErrGeoBy = newError("ERR exactly one of BYRADIUS and BYBOX can be specified")
 )
 
+// Errors of the stream commands.
+var (
+	// ErrStreamID: an argument is not a valid stream ID.
+	ErrStreamID = newError("ERR Invalid stream ID specified as stream command argument")
+	// ErrStreamIDTooSmall: XADD's ID is not greater than the stream's last ID.
+	ErrStreamIDTooSmall = newError("ERR The ID specified in XADD is equal or smaller than the target stream top item")
+	// ErrStreamIDZero: XADD's ID is 0-0.
+	ErrStreamIDZero = newError("ERR The ID specified in XADD must be greater than 0-0")
+	// ErrStreamExhausted: the stream's last ID is the largest possible.
+	ErrStreamExhausted = newError("ERR The stream has exhausted the last possible ID, unable to add more items")
+	// ErrStreamMaxLenNegative: MAXLEN is negative.
+	ErrStreamMaxLenNegative = newError("ERR The MAXLEN argument must be >= 0.")
+	// ErrStreamLimitNegative: LIMIT is negative.
+	ErrStreamLimitNegative = newError("ERR The LIMIT argument must be >= 0.")
+	// ErrStreamMaxLenAndMinID: both MAXLEN and MINID were given.
+	ErrStreamMaxLenAndMinID = newError("ERR syntax error, MAXLEN and MINID options at the same time are not compatible")
+	// ErrStreamLimitNoStrategy: LIMIT without MAXLEN or MINID.
+	ErrStreamLimitNoStrategy = newError("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")
+	// ErrStreamLimitNoApprox: LIMIT without ~.
+	ErrStreamLimitNoApprox = newError("ERR syntax error, LIMIT cannot be used without the special ~ option")
+	// ErrXTrimNoStrategy: XTRIM without MAXLEN or MINID.
+	ErrXTrimNoStrategy = newError("ERR syntax error, XTRIM must be called with a trimming strategy")
+	// ErrStreamInvalidStart: an exclusive start bound past the largest ID.
+	ErrStreamInvalidStart = newError("ERR invalid start ID for the interval")
+	// ErrStreamInvalidEnd: an exclusive end bound below 0-1.
+	ErrStreamInvalidEnd = newError("ERR invalid end ID for the interval")
+	// ErrXReadUnbalanced: XREAD's STREAMS has not as many IDs as keys.
+	ErrXReadUnbalanced = newError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
+	// ErrXReadGroupOption: GROUP given to XREAD.
+	ErrXReadGroupOption = newError("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")
+	// ErrXReadNoAck: NOACK given to XREAD.
+	ErrXReadNoAck = newError("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.")
+	// ErrXReadGreaterID: the ID > given to XREAD.
+	ErrXReadGreaterID = newError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")
+	// ErrXReadBlockInScript: XREAD BLOCK inside a script (the text names
+	// the command as it was called).
+	ErrXReadBlockInScript = newError("ERR xread command is not allowed with BLOCK option from scripts")
+	// ErrTimeoutNotInteger: a timeout in milliseconds is not an integer.
+	ErrTimeoutNotInteger = newError("ERR timeout is not an integer or out of range")
+	// ErrXSetIDEntriesAdded: ENTRIESADDED is negative.
+	ErrXSetIDEntriesAdded = newError("ERR entries_added must be positive")
+	// ErrXSetIDBelowGivenMaxDeleted: XSETID's ID is below its MAXDELETEDID.
+	ErrXSetIDBelowGivenMaxDeleted = newError("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
+	// ErrXSetIDBelowTop: XSETID's ID is below the stream's last entry.
+	ErrXSetIDBelowTop = newError("ERR The ID specified in XSETID is smaller than the target stream top item")
+	// ErrXSetIDEntriesBelowLength: ENTRIESADDED is below the stream length.
+	ErrXSetIDEntriesBelowLength = newError("ERR The entries_added specified in XSETID is smaller than the target stream length")
+)
+
 // Errors of the list commands.
 var (
 	// ErrIndexOutOfRange: LSET got an index outside the list.

@@ -46,6 +46,10 @@ func checkInvariants(s *Store) error {
 				if _, isList := e.obj.(*types.List); isList != (e.typ == typeList) {
 					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
 				}
+			case typeStream:
+				if _, ok := e.obj.(*types.Stream); !ok {
+					return fmt.Errorf("db %d key %q: stream holding a %T", d.id, key, e.obj)
+				}
 			default:
 				return fmt.Errorf("db %d key %q: unknown type %d", d.id, key, e.typ)
 			}

@@ -1,0 +1,470 @@
+package types
+
+import (
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/google/btree"
+)
+
+// StreamID is a stream entry ID: milliseconds and a sequence number.
+type StreamID struct {
+	Ms, Seq uint64
+}
+
+// MaxStreamID is the largest ID, ms and seq both at their maximum.
+var MaxStreamID = StreamID{math.MaxUint64, math.MaxUint64}
+
+// Compare returns -1, 0 or 1 as a is less than, equal to or greater than b.
+func (a StreamID) Compare(b StreamID) int {
+	switch {
+	case a.Ms < b.Ms:
+		return -1
+	case a.Ms > b.Ms:
+		return 1
+	case a.Seq < b.Seq:
+		return -1
+	case a.Seq > b.Seq:
+		return 1
+	}
+	return 0
+}
+
+// Less reports whether a sorts before b.
+func (a StreamID) Less(b StreamID) bool { return a.Compare(b) < 0 }
+
+// IsZero reports whether a is 0-0.
+func (a StreamID) IsZero() bool { return a.Ms == 0 && a.Seq == 0 }
+
+// Incr returns the ID right after a, and false if a is the largest ID.
+func (a StreamID) Incr() (StreamID, bool) {
+	switch {
+	case a.Seq != math.MaxUint64:
+		return StreamID{a.Ms, a.Seq + 1}, true
+	case a.Ms != math.MaxUint64:
+		return StreamID{a.Ms + 1, 0}, true
+	}
+	return a, false
+}
+
+// Decr returns the ID right before a, and false if a is 0-0.
+func (a StreamID) Decr() (StreamID, bool) {
+	switch {
+	case a.Seq != 0:
+		return StreamID{a.Ms, a.Seq - 1}, true
+	case a.Ms != 0:
+		return StreamID{a.Ms - 1, math.MaxUint64}, true
+	}
+	return a, false
+}
+
+// String formats a as "<ms>-<seq>".
+func (a StreamID) String() string {
+	b := make([]byte, 0, 41)
+	b = strconv.AppendUint(b, a.Ms, 10)
+	b = append(b, '-')
+	b = strconv.AppendUint(b, a.Seq, 10)
+	return string(b)
+}
+
+// StreamEntry is one entry of a stream: its ID and its field/value pairs,
+// in the order they were added.
+type StreamEntry struct {
+	ID     StreamID
+	Fields []string
+}
+
+// Stream is a stream value: entries ordered by ID, with the metadata Redis
+// keeps (the last ID generated, entries added, the largest deleted ID, the
+// first entry's ID). Not safe for concurrent use.
+//
+// Entries are kept in nodes laid out as Redis 7.0 lays out its listpack
+// nodes (at most streamNodeMaxEntries entries, live or deleted, and about
+// streamNodeMaxBytes bytes), so that approximate trimming, which removes
+// whole nodes only, removes exactly what Redis removes. Nodes sit in a
+// B-tree by the ID of their first entry.
+type Stream struct {
+	nodes  *btree.BTreeG[*streamNode]
+	length int
+
+	LastID       StreamID // the last ID generated or set
+	FirstID      StreamID // the first live entry's ID, 0-0 when empty
+	MaxDeletedID StreamID // the largest ID deleted by XDEL (or set by XSETID)
+	EntriesAdded uint64   // how many entries were ever added
+}
+
+const (
+	streamNodeMaxEntries = 100  // stream-node-max-entries
+	streamNodeMaxBytes   = 4096 // stream-node-max-bytes
+)
+
+// streamNode is one listpack node: its master ID and fields (those of its
+// first entry), its entries (deleted ones stay, flagged, as in Redis), and
+// the byte size Redis's listpack would have.
+type streamNode struct {
+	master  StreamID
+	fields  []string // the master entry's fields
+	entries []nodeEntry
+	live    int
+	bytes   int
+}
+
+type nodeEntry struct {
+	id      StreamID
+	fields  []string // field/value pairs
+	deleted bool
+}
+
+func nodeLess(a, b *streamNode) bool { return a.master.Less(b.master) }
+
+// NewStream returns an empty stream.
+func NewStream() *Stream {
+	return &Stream{nodes: btree.NewG(8, nodeLess)}
+}
+
+// Len returns the number of entries.
+func (s *Stream) Len() int { return s.length }
+
+// Encoding is what OBJECT ENCODING reports.
+func (s *Stream) Encoding() string { return "stream" }
+
+// Nodes returns the number of nodes (XINFO's radix-tree-keys).
+func (s *Stream) Nodes() int { return s.nodes.Len() }
+
+// Clone returns a deep copy of s.
+func (s *Stream) Clone() *Stream {
+	c := *s
+	c.nodes = btree.NewG(8, nodeLess)
+	s.nodes.Ascend(func(n *streamNode) bool {
+		m := *n
+		m.entries = append([]nodeEntry(nil), n.entries...)
+		c.nodes.ReplaceOrInsert(&m)
+		return true
+	})
+	return &c
+}
+
+// lpIntSize is the size of an integer element of a listpack, backlen
+// included.
+func lpIntSize(v int64) int {
+	switch {
+	case v >= 0 && v <= 127:
+		return 2
+	case v >= -4096 && v <= 4095:
+		return 3
+	case v >= -32768 && v <= 32767:
+		return 4
+	case v >= -8388608 && v <= 8388607:
+		return 5
+	case v >= math.MinInt32 && v <= math.MaxInt32:
+		return 6
+	}
+	return 10
+}
+
+// lpStrSize is the size of a string element of a listpack, stored as an
+// integer when it reads as one, backlen included.
+func lpStrSize(s string) int {
+	if v, ok := lpInt(s); ok {
+		return lpIntSize(v)
+	}
+	n := len(s)
+	switch {
+	case n <= 63:
+		n++
+	case n <= 4095:
+		n += 2
+	default:
+		n += 5
+	}
+	switch {
+	case n <= 127:
+		return n + 1
+	case n < 16383:
+		return n + 2
+	case n < 2097151:
+		return n + 3
+	case n < 268435455:
+		return n + 4
+	}
+	return n + 5
+}
+
+// lpInt parses s as a listpack does to store it as an integer: a canonical
+// 64-bit decimal (no sign '+', no leading zeros, "-0" excluded).
+func lpInt(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 20 {
+		return 0, false
+	}
+	if s == "0" {
+		return 0, true
+	}
+	i, neg := 0, false
+	if s[0] == '-' {
+		neg, i = true, 1
+		if len(s) == 1 {
+			return 0, false
+		}
+	}
+	if s[i] < '1' || s[i] > '9' {
+		return 0, false
+	}
+	var v uint64
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if v > (math.MaxUint64-9)/10 {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	if neg {
+		if v > 1<<63 {
+			return 0, false
+		}
+		return -int64(v), true
+	}
+	if v > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+func sameFields(master, pairs []string) bool {
+	if len(master)*2 != len(pairs) {
+		return false
+	}
+	for i, f := range master {
+		if pairs[2*i] != f {
+			return false
+		}
+	}
+	return true
+}
+
+// Append adds an entry with the given ID, which the caller checked is
+// greater than LastID, and field/value pairs.
+func (s *Stream) Append(id StreamID, pairs []string) {
+	pairs = append([]string(nil), pairs...)
+	n, _ := s.nodes.Max()
+	if n != nil {
+		total := 0
+		for _, p := range pairs {
+			total += len(p)
+		}
+		if n.bytes+total >= streamNodeMaxBytes || len(n.entries) >= streamNodeMaxEntries {
+			n = nil
+		}
+	}
+	if n == nil {
+		n = &streamNode{master: id}
+		n.fields = make([]string, len(pairs)/2)
+		n.bytes = 7 + 2 + 2 + lpIntSize(int64(len(n.fields))) + 2
+		for i := range n.fields {
+			n.fields[i] = pairs[2*i]
+			n.bytes += lpStrSize(pairs[2*i])
+		}
+		s.nodes.ReplaceOrInsert(n)
+	}
+	numFields := len(pairs) / 2
+	size := 2 + lpIntSize(int64(id.Ms-n.master.Ms)) + lpIntSize(int64(id.Seq-n.master.Seq))
+	lpCount := numFields + 3
+	if sameFields(n.fields, pairs) {
+		for i := 1; i < len(pairs); i += 2 {
+			size += lpStrSize(pairs[i])
+		}
+	} else {
+		size += lpIntSize(int64(numFields))
+		for _, p := range pairs {
+			size += lpStrSize(p)
+		}
+		lpCount += numFields + 1
+	}
+	size += lpIntSize(int64(lpCount))
+	n.bytes += size
+	n.entries = append(n.entries, nodeEntry{id: id, fields: pairs})
+	n.live++
+	s.length++
+	s.EntriesAdded++
+	s.LastID = id
+	if s.length == 1 {
+		s.FirstID = id
+	}
+}
+
+// nodeFor returns the node that would hold id: the last whose master ID is
+// at most id, else the first.
+func (s *Stream) nodeFor(id StreamID) *streamNode {
+	var found *streamNode
+	s.nodes.DescendLessOrEqual(&streamNode{master: id}, func(n *streamNode) bool {
+		found = n
+		return false
+	})
+	if found == nil {
+		found, _ = s.nodes.Min()
+	}
+	return found
+}
+
+func (n *streamNode) search(id StreamID) int {
+	return sort.Search(len(n.entries), func(i int) bool { return !n.entries[i].id.Less(id) })
+}
+
+// Delete removes the entry with the given ID and reports whether it was
+// there. It does not update FirstID or MaxDeletedID.
+func (s *Stream) Delete(id StreamID) bool {
+	n := s.nodeFor(id)
+	if n == nil {
+		return false
+	}
+	i := n.search(id)
+	if i == len(n.entries) || n.entries[i].id != id || n.entries[i].deleted {
+		return false
+	}
+	if n.live == 1 {
+		s.nodes.Delete(n)
+	} else {
+		n.entries[i].deleted = true
+		n.entries[i].fields = nil
+		n.live--
+	}
+	s.length--
+	return true
+}
+
+// UpdateFirstID sets FirstID to the first live entry's ID, or 0-0.
+func (s *Stream) UpdateFirstID() {
+	s.FirstID = StreamID{}
+	s.Range(StreamID{}, MaxStreamID, 1, false, func(e StreamEntry) bool {
+		s.FirstID = e.ID
+		return false
+	})
+}
+
+// LastValidID returns the ID of the last live entry, or 0-0.
+func (s *Stream) LastValidID() StreamID {
+	var id StreamID
+	s.Range(StreamID{}, MaxStreamID, 1, true, func(e StreamEntry) bool {
+		id = e.ID
+		return false
+	})
+	return id
+}
+
+// Range calls fn with the live entries whose ID is within [start, end], in
+// order (reversed with rev), at most count of them when count > 0, until
+// fn returns false.
+func (s *Stream) Range(start, end StreamID, count int, rev bool, fn func(StreamEntry) bool) {
+	if end.Less(start) || s.length == 0 {
+		return
+	}
+	sent := 0
+	if !rev {
+		first := s.nodeFor(start)
+		s.nodes.AscendGreaterOrEqual(first, func(n *streamNode) bool {
+			if end.Less(n.master) {
+				return false
+			}
+			for i := n.search(start); i < len(n.entries); i++ {
+				e := &n.entries[i]
+				if end.Less(e.id) {
+					return false
+				}
+				if e.deleted {
+					continue
+				}
+				if !fn(StreamEntry{e.id, e.fields}) {
+					return false
+				}
+				sent++
+				if count > 0 && sent >= count {
+					return false
+				}
+			}
+			return true
+		})
+		return
+	}
+	last := s.nodeFor(end)
+	s.nodes.DescendLessOrEqual(last, func(n *streamNode) bool {
+		i := n.search(end)
+		if i == len(n.entries) || end.Less(n.entries[i].id) {
+			i--
+		}
+		for ; i >= 0; i-- {
+			e := &n.entries[i]
+			if e.id.Less(start) {
+				return false
+			}
+			if e.deleted {
+				continue
+			}
+			if !fn(StreamEntry{e.id, e.fields}) {
+				return false
+			}
+			sent++
+			if count > 0 && sent >= count {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// Trim removes entries from the head as XTRIM does: down to maxLen entries
+// (when byID is false) or those with an ID below minID (when byID is true).
+// With approx only whole nodes go. A limit above 0 caps how many entries
+// (counted by whole nodes) go. It returns how many entries were removed and
+// updates FirstID.
+func (s *Stream) Trim(maxLen int64, minID StreamID, byID, approx bool, limit int64) int64 {
+	var deleted int64
+	for {
+		if !byID && int64(s.length) <= maxLen {
+			break
+		}
+		n, ok := s.nodes.Min()
+		if !ok {
+			break
+		}
+		entries := int64(n.live)
+		if limit > 0 && deleted+entries > limit {
+			break
+		}
+		var remove bool
+		if !byID {
+			remove = int64(s.length)-entries >= maxLen
+		} else {
+			remove = n.entries[len(n.entries)-1].id.Less(minID)
+		}
+		if remove {
+			s.nodes.Delete(n)
+			s.length -= int(entries)
+			deleted += entries
+			continue
+		}
+		if approx {
+			break
+		}
+		for i := range n.entries {
+			e := &n.entries[i]
+			if !byID && int64(s.length) <= maxLen || byID && !e.id.Less(minID) {
+				break
+			}
+			if !e.deleted {
+				e.deleted = true
+				e.fields = nil
+				n.live--
+				s.length--
+				deleted++
+			}
+		}
+		break
+	}
+	if deleted > 0 {
+		s.UpdateFirstID()
+	}
+	return deleted
+}
