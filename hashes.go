@@ -477,28 +477,7 @@ func cmdHRandField(c *call) {
 	}
 }
 
-func cmdHScan(c *call) {
-	cursor, ok := parseScanCursor(c.args[2])
-	if !ok {
-		c.fail(ErrInvalidCursor)
-		return
-	}
-	h, err := c.db.hashRead(c.args[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	if h == nil {
-		c.scanReply(nil, 0) // Redis answers a missing key before it reads the options
-		return
-	}
-	a, err := parseScanArgs(c.args[3:], false)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.scanReply(hashScan(h, cursor, a.match, a.count))
-}
+func cmdHScan(c *call) { containerScan(c, (*db).hashRead, hashScan) }
 
 // ---- typed API ----
 

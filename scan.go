@@ -52,3 +52,30 @@ func (c *call) scanReply(elems []string, next uint64) {
 		c.w.Bulk(s)
 	}
 }
+
+// containerScan is HSCAN, SSCAN and ZSCAN: the cursor, then the key (a
+// missing one answers before the options are read, as in Redis), then the
+// options, then the scan of the container that read returns.
+func containerScan[T comparable](c *call, read func(*db, string) (T, error), scan func(T, uint64, string, int64) ([]string, uint64)) {
+	cursor, ok := parseScanCursor(c.args[2])
+	if !ok {
+		c.fail(ErrInvalidCursor)
+		return
+	}
+	v, err := read(c.db, c.args[1])
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	var missing T
+	if v == missing {
+		c.scanReply(nil, 0)
+		return
+	}
+	a, err := parseScanArgs(c.args[3:], false)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.scanReply(scan(v, cursor, a.match, a.count))
+}

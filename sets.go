@@ -656,28 +656,7 @@ func cmdSDiff(c *call) { c.setOpReply(c.db.sdiff, c.args[1:], false) }
 
 func cmdSDiffStore(c *call) { c.setOpReply(c.db.sdiff, c.args[2:], true) }
 
-func cmdSScan(c *call) {
-	cursor, ok := parseScanCursor(c.args[2])
-	if !ok {
-		c.fail(ErrInvalidCursor)
-		return
-	}
-	s, err := c.db.setRead(c.args[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	if s == nil {
-		c.scanReply(nil, 0) // Redis answers a missing key before it reads the options
-		return
-	}
-	a, err := parseScanArgs(c.args[3:], false)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.scanReply(setScan(s, cursor, a.match, a.count))
-}
+func cmdSScan(c *call) { containerScan(c, (*db).setRead, setScan) }
 
 // ---- typed API ----
 

@@ -613,28 +613,7 @@ func cmdZRandMember(c *call) {
 	c.zreply(elems, withScores)
 }
 
-func cmdZScan(c *call) {
-	cursor, ok := parseScanCursor(c.args[2])
-	if !ok {
-		c.fail(ErrInvalidCursor)
-		return
-	}
-	z, err := c.db.zsetRead(c.args[1])
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	if z == nil {
-		c.scanReply(nil, 0) // Redis answers a missing key before it reads the options
-		return
-	}
-	a, err := parseScanArgs(c.args[3:], false)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.scanReply(zsetScan(z, cursor, a.match, a.count))
-}
+func cmdZScan(c *call) { containerScan(c, (*db).zsetRead, zsetScan) }
 
 // zpopWaiter builds the waiter of a blocked BZPOPMIN, BZPOPMAX or BZMPOP
 // (or of their typed methods) on keys: when one of them holds a sorted set
