@@ -408,7 +408,7 @@ func (d *db) geosearch(z *types.ZSet, sp *geoSearchSpec) ([]geoPoint, error) {
 			// glibc's qsort is a merge sort: stable.
 			slices.SortStableFunc(pts, func(a, b geoPoint) int { return cmp(&a, &b) })
 		} else {
-			geoPQSort(pts, 0, len(pts), cmp, 0, int(sp.count)-1)
+			pqsort(pts, 0, int(sp.count)-1, cmp)
 		}
 	}
 	if sp.count > 0 && int64(len(pts)) > sp.count {
@@ -1428,114 +1428,4 @@ func geoAsin(y float64) float64 {
 	s := geoDDSin(geoDD{x0, 0})
 	x1 := geoDD{x0, 0}.add(s.add(geoDD{-y, 0}).div(c).neg())
 	return x1.hi + x1.lo
-}
-
-// ---- Redis's partial quicksort ----
-
-// geoPQSort sorts enough of s[base:base+n] that the elements at indexes
-// l..r (absolute) are in their sorted places, exactly as Redis's pqsort
-// (a BSD qsort that skips partitions outside l..r) does, so that equal
-// distances come out in the same order.
-func geoPQSort(s []geoPoint, base, n int, cmp func(a, b *geoPoint) int, l, r int) {
-	swap := func(i, j int) { s[i], s[j] = s[j], s[i] }
-	vecswap := func(i, j, k int) {
-		for ; k > 0; k-- {
-			swap(i, j)
-			i++
-			j++
-		}
-	}
-	med3 := func(a, b, c int) int {
-		if cmp(&s[a], &s[b]) < 0 {
-			if cmp(&s[b], &s[c]) < 0 {
-				return b
-			}
-			if cmp(&s[a], &s[c]) < 0 {
-				return c
-			}
-			return a
-		}
-		if cmp(&s[b], &s[c]) > 0 {
-			return b
-		}
-		if cmp(&s[a], &s[c]) < 0 {
-			return a
-		}
-		return c
-	}
-	for {
-		a := base
-		if n < 7 {
-			for pm := a + 1; pm < a+n; pm++ {
-				for pl := pm; pl > a && cmp(&s[pl-1], &s[pl]) > 0; pl-- {
-					swap(pl, pl-1)
-				}
-			}
-			return
-		}
-		pm := a + n/2
-		if n > 7 {
-			pl, pn := a, a+n-1
-			if n > 40 {
-				d := n / 8
-				pl = med3(pl, pl+d, pl+2*d)
-				pm = med3(pm-d, pm, pm+d)
-				pn = med3(pn-2*d, pn-d, pn)
-			}
-			pm = med3(pl, pm, pn)
-		}
-		swap(a, pm)
-		pa, pb := a+1, a+1
-		pc, pd := a+n-1, a+n-1
-		for {
-			for pb <= pc {
-				c := cmp(&s[pb], &s[a])
-				if c > 0 {
-					break
-				}
-				if c == 0 {
-					swap(pa, pb)
-					pa++
-				}
-				pb++
-			}
-			for pb <= pc {
-				c := cmp(&s[pc], &s[a])
-				if c < 0 {
-					break
-				}
-				if c == 0 {
-					swap(pc, pd)
-					pd--
-				}
-				pc--
-			}
-			if pb > pc {
-				break
-			}
-			swap(pb, pc)
-			pb++
-			pc--
-		}
-		pn := a + n
-		k := min(pa-a, pb-pa)
-		vecswap(a, pb-k, k)
-		k = min(pd-pc, pn-pd-1)
-		vecswap(pb, pn-k, k)
-		outside := func(start, cnt int) bool {
-			end := start + cnt - 1
-			return l < start && r < start || l > end && r > end
-		}
-		if k = pb - pa; k > 1 && !outside(a, k) {
-			geoPQSort(s, a, k, cmp, l, r)
-		}
-		k = pd - pc
-		if k <= 1 {
-			return
-		}
-		base, n = pn-k, k
-		if outside(base, n) {
-			return
-		}
-	}
 }

@@ -301,7 +301,7 @@ func (d *db) sortRun(key string, o *sortOpts) (items []sortItem, start, end int,
 		}
 		cmpItems := sortComparator(alpha, sortBy, o.hasStore, o.desc)
 		if sortBy && (start != 0 || end != len(items)-1) {
-			pqsort(items, start, end, cmpItems)
+			pqsort(items, start, end, func(a, b *sortItem) int { return cmpItems(*a, *b) })
 		} else {
 			// A stable sort, as glibc's qsort is: ties by original position.
 			for i := range items {
@@ -371,119 +371,6 @@ func sortComparator(alpha, sortBy, store, desc bool) func(a, b sortItem) int {
 		return func(a, b sortItem) int { return -c(a, b) }
 	}
 	return c
-}
-
-// pqsort sorts v enough that the elements at positions lo to hi
-// (inclusive) are those a full sort would put there: Bentley and McIlroy's
-// quicksort that skips the parts outside that range, as Redis's pqsort
-// does. It makes the same comparisons and exchanges, so elements that
-// compare equal end up in the same order as in Redis.
-func pqsort(v []sortItem, lo, hi int, c func(a, b sortItem) int) {
-	pqsortRange(v, 0, len(v), lo, hi, c)
-}
-
-// pqsortRange sorts the n elements from position a.
-func pqsortRange(v []sortItem, a, n, lo, hi int, c func(a, b sortItem) int) {
-	less := func(i, j int) int { return c(v[i], v[j]) }
-	swap := func(i, j int) { v[i], v[j] = v[j], v[i] }
-	vecswap := func(i, j, k int) {
-		for ; k > 0; k-- {
-			swap(i, j)
-			i++
-			j++
-		}
-	}
-	med3 := func(x, y, z int) int {
-		if less(x, y) < 0 {
-			if less(y, z) < 0 {
-				return y
-			}
-			if less(x, z) < 0 {
-				return z
-			}
-			return x
-		}
-		if less(y, z) > 0 {
-			return y
-		}
-		if less(x, z) < 0 {
-			return x
-		}
-		return z
-	}
-	// outside reports whether the range [from, from+k) misses lo..hi.
-	outside := func(from, k int) bool {
-		return lo < from && hi < from || lo >= from+k && hi >= from+k
-	}
-	for {
-		if n < 7 {
-			for pm := a + 1; pm < a+n; pm++ {
-				for pl := pm; pl > a && less(pl-1, pl) > 0; pl-- {
-					swap(pl, pl-1)
-				}
-			}
-			return
-		}
-		pm := a + n/2
-		if n > 7 {
-			pl, pn := a, a+n-1
-			if n > 40 {
-				d := n / 8
-				pl = med3(pl, pl+d, pl+2*d)
-				pm = med3(pm-d, pm, pm+d)
-				pn = med3(pn-2*d, pn-d, pn)
-			}
-			pm = med3(pl, pm, pn)
-		}
-		swap(a, pm)
-		pa, pb := a+1, a+1
-		pc, pd := a+n-1, a+n-1
-		for {
-			for pb <= pc {
-				r := less(pb, a)
-				if r > 0 {
-					break
-				}
-				if r == 0 {
-					swap(pa, pb)
-					pa++
-				}
-				pb++
-			}
-			for pb <= pc {
-				r := less(pc, a)
-				if r < 0 {
-					break
-				}
-				if r == 0 {
-					swap(pc, pd)
-					pd--
-				}
-				pc--
-			}
-			if pb > pc {
-				break
-			}
-			swap(pb, pc)
-			pb++
-			pc--
-		}
-		pn := a + n
-		r := min(pa-a, pb-pa)
-		vecswap(a, pb-r, r)
-		r = min(pd-pc, pn-pd-1)
-		vecswap(pb, pn-r, r)
-		if r = pb - pa; r > 1 && !outside(a, r) {
-			pqsortRange(v, a, r, lo, hi, c)
-		}
-		if r = pd - pc; r > 1 {
-			a, n = pn-r, r
-			if !outside(a, r) {
-				continue
-			}
-		}
-		return
-	}
 }
 
 // sortOutput calls emit for each value SORT outputs: the elements from

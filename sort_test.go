@@ -319,7 +319,7 @@ func TestSortPartialMatchesFull(t *testing.T) {
 		slices.SortStableFunc(full, c)
 		lo, hi := sortLimits(int64(r.IntN(n+2)-1), int64(r.IntN(n+2)-1), n)
 		part := slices.Clone(items)
-		pqsort(part, lo, hi, c)
+		pqsort(part, lo, hi, func(a, b *sortItem) int { return c(*a, *b) })
 		for i := lo; i <= hi; i++ {
 			require.Equal(t, full[i].score, part[i].score, "n=%d lo=%d hi=%d i=%d", n, lo, hi, i)
 			require.Equal(t, full[i].elem, part[i].elem, "n=%d lo=%d hi=%d i=%d", n, lo, hi, i)
