@@ -807,21 +807,5 @@ func (c *cmdable) HRandFieldOne(key string) (field string, ok bool, err error) {
 // Every field present for the whole iteration is returned at least once;
 // the cursors are not Redis's.
 func (c *cmdable) HScan(key string, cursor uint64, match string, count int64) (keys []string, next uint64, err error) {
-	if count <= 0 {
-		count = 10
-	}
-	d, err := c.begin(false)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer c.end()
-	h, err := d.hashRead(key)
-	if h == nil {
-		return []string{}, 0, err
-	}
-	if match == "" {
-		match = "*"
-	}
-	keys, next = hashScan(h, cursor, match, count)
-	return keys, next, nil
+	return typedScan(c, key, cursor, match, count, (*db).hashRead, hashScan)
 }

@@ -79,3 +79,28 @@ func containerScan[T comparable](c *call, read func(*db, string) (T, error), sca
 	}
 	c.scanReply(scan(v, cursor, a.match, a.count))
 }
+
+// typedScan is the typed HScan, SScan and ZScan: go-redis's conventions (an
+// empty match is everything, a count of 0 or less is 10), then the scan of
+// the container read returns; a missing key gives an empty page and cursor 0.
+func typedScan[T comparable](c *cmdable, key string, cursor uint64, match string, count int64,
+	read func(*db, string) (T, error), scan func(T, uint64, string, int64) ([]string, uint64)) ([]string, uint64, error) {
+	if count <= 0 {
+		count = 10
+	}
+	if match == "" {
+		match = "*"
+	}
+	d, err := c.begin(false)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer c.end()
+	v, err := read(d, key)
+	var missing T
+	if v == missing {
+		return []string{}, 0, err
+	}
+	elems, next := scan(v, cursor, match, count)
+	return elems, next, nil
+}

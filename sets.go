@@ -952,21 +952,5 @@ func (c *cmdable) SDiffStore(dst string, keys ...string) (int64, error) {
 // whole in the first step, as in Redis. Every member present for the whole
 // iteration is returned at least once; the cursors are not Redis's.
 func (c *cmdable) SScan(key string, cursor uint64, match string, count int64) (members []string, next uint64, err error) {
-	if count <= 0 {
-		count = 10
-	}
-	d, err := c.begin(false)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer c.end()
-	s, err := d.setRead(key)
-	if s == nil {
-		return []string{}, 0, err
-	}
-	if match == "" {
-		match = "*"
-	}
-	members, next = setScan(s, cursor, match, count)
-	return members, next, nil
+	return typedScan(c, key, cursor, match, count, (*db).setRead, setScan)
 }

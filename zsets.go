@@ -969,23 +969,7 @@ func (c *cmdable) ZRandMemberOne(key string) (member string, ok bool, err error)
 // them), those of the members that match the glob pattern match ("" or "*"
 // for all), about count members per step (10 when count <= 0).
 func (c *cmdable) ZScan(key string, cursor uint64, match string, count int64) (keys []string, next uint64, err error) {
-	if count <= 0 {
-		count = 10
-	}
-	if match == "" {
-		match = "*"
-	}
-	d, err := c.begin(false)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer c.end()
-	z, err := d.zsetRead(key)
-	if z == nil {
-		return []string{}, 0, err
-	}
-	keys, next = zsetScan(z, cursor, match, count)
-	return keys, next, nil
+	return typedScan(c, key, cursor, match, count, (*db).zsetRead, zsetScan)
 }
 
 // BZPopMin pops the member with the lowest score from the first of keys
