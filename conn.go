@@ -25,6 +25,11 @@ type Conn struct {
 	noEvict bool
 	quit    bool // QUIT ran: close after the reply
 	closed  bool
+
+	tx    connTx       // MULTI/WATCH state (multi.go)
+	ps    connPubSub   // subscriptions (pubsub.go)
+	track connTracking // client-side caching (tracking.go)
+	info  connInfo     // what CLIENT LIST and CLIENT INFO report (client.go)
 }
 
 // NewConn returns the state of a new client connection on s: database 0,

@@ -465,6 +465,15 @@ func (d *db) purge() {
 	}
 }
 
+// modified is Redis's signalModifiedKey: key's value in d changed, or the
+// key was created or deleted. It breaks the WATCH of every connection
+// watching the key and sends client-side cache invalidations for it. Every
+// write path calls it after it changes a key, the typed API included.
+func (d *db) modified(key string) {
+	d.touchWatched(key)
+	d.s.invalidateTracked(key)
+}
+
 // flush deletes every key.
 func (d *db) flush() {
 	d.keys = make(map[string]*entry)
