@@ -70,7 +70,8 @@ var flagNames = []struct {
 // commandList is the command table. Its metadata is what redis-server 7.0.15
 // reports in COMMAND INFO; TestCommandTableMatchesRedis keeps it so. Some
 // families keep their entries in their own file.
-var commandList = slices.Concat(coreCommands, hllCommands, geoCommands, streamCommands)
+var commandList = slices.Concat(coreCommands, hllCommands, geoCommands, streamCommands,
+	txCommands, pubsubCommands, connCommands, dumpCommands)
 
 // coreCommands are the entries of the families that have no list of their
 // own.

@@ -8,3 +8,6 @@ func (c *Conn) inMulti() bool { return false }
 
 // touchWatched breaks the WATCH of every connection watching key in d.
 func (d *db) touchWatched(key string) {}
+
+// txCommands are MULTI, EXEC, DISCARD, WATCH and UNWATCH.
+var txCommands []*command

@@ -1,0 +1,4 @@
+package racefree
+
+// dumpCommands are DUMP and RESTORE.
+var dumpCommands []*command
