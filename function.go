@@ -457,7 +457,9 @@ func readRDBString(p []byte) (s string, rest []byte, ok bool) {
 			return "", nil, false
 		}
 		n, rest, ok := readRDBLen(rest)
-		if !ok || clen > uint64(len(rest)) || n > 1<<32 {
+		// An LZF back reference of 3 bytes expands to at most 264: a
+		// longer claim is corrupt (and must not be allocated).
+		if !ok || clen > uint64(len(rest)) || n > clen*88+64 {
 			return "", nil, false
 		}
 		out, ok := lzfDecompress(rest[:clen], int(n))
@@ -593,7 +595,7 @@ func lzfCompress(in []byte, outLen int) []byte {
 		slot := lzfIndex(hval)
 		ref := int(htab[slot])
 		htab[slot] = int32(ip)
-		if ref > 0 && ip-ref-1 < lzfMaxOff && ip+4 < n &&
+		if ref > 0 && ip-ref-1 < lzfMaxOff &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
 			off := ip - ref - 1
 			length := 2

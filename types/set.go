@@ -1,6 +1,7 @@
 package types
 
 import (
+	"math"
 	"slices"
 	"strconv"
 )
@@ -23,6 +24,7 @@ type Set struct {
 	index   map[string]int // hashtable encoding: member -> position in members
 	members []string       // hashtable encoding: densely packed
 	ht      bool           // converted to "hashtable" encoding (never goes back)
+	width   uint8          // intset encoding: bytes per integer (2, 4 or 8); it only grows, as in Redis
 }
 
 // MaxIntsetEntries is Redis's set-max-intset-entries default: an intset
@@ -91,6 +93,29 @@ func (s *Set) Len() int {
 // members in ascending order.
 func (s *Set) Intset() bool { return !s.ht }
 
+// IntsetWidth returns the bytes per integer of the intset encoding: 2, 4 or
+// 8, the width its widest member ever needed (an intset never narrows).
+func (s *Set) IntsetWidth() int { return int(max(s.width, 2)) }
+
+// WidenIntset makes the intset encoding at least w bytes per integer (2, 4
+// or 8), as a restored intset may be wider than its members need.
+func (s *Set) WidenIntset(w int) {
+	if !s.ht && w > int(s.width) && (w == 2 || w == 4 || w == 8) {
+		s.width = uint8(w)
+	}
+}
+
+// intWidth is the intset width v needs.
+func intWidth(v int64) uint8 {
+	switch {
+	case v >= math.MinInt16 && v <= math.MaxInt16:
+		return 2
+	case v >= math.MinInt32 && v <= math.MaxInt32:
+		return 4
+	}
+	return 8
+}
+
 // Encoding returns what OBJECT ENCODING reports: "intset" or "hashtable".
 func (s *Set) Encoding() string {
 	if s.ht {
@@ -129,6 +154,7 @@ func (s *Set) Add(member string) bool {
 				return false
 			}
 			s.ints = slices.Insert(s.ints, i, v)
+			s.width = max(s.width, intWidth(v))
 			if len(s.ints) > MaxIntsetEntries {
 				s.convert()
 			}
@@ -283,7 +309,7 @@ func (s *Set) Scan(cursor uint64, count int, fn func(member string)) uint64 {
 
 // Clone returns a copy of s, with the same order and encoding.
 func (s *Set) Clone() *Set {
-	c := &Set{ht: s.ht}
+	c := &Set{ht: s.ht, width: s.width}
 	if !s.ht {
 		c.ints = slices.Clone(s.ints)
 		return c
