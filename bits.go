@@ -94,6 +94,7 @@ func (d *db) storeBits(key string, e *entry, val string) {
 		e = d.setString(key, val, false)
 	} else {
 		e.str = val
+		d.modified(key)
 	}
 	e.enc = encRaw
 }

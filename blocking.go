@@ -25,7 +25,10 @@ type waiter struct {
 	// on a destination of the wrong type) and the waiter is done; false,
 	// and the waiter stays blocked, when key holds a type it does not wait
 	// for.
-	serve  func(d *db, key string) bool
+	serve func(d *db, key string) bool
+	// onGone: serve is called also when key no longer exists (XREADGROUP
+	// fails then, as in Redis); other waiters stay blocked.
+	onGone bool
 	done   chan struct{} // closed once served
 	served bool
 }
@@ -98,8 +101,12 @@ func (s *Store) serveBlocked() {
 		d := s.dbs[bk.db]
 		for i := 0; ; {
 			q := s.waiters[bk]
-			if i >= len(q) || d.peek(bk.key) == nil {
+			if i >= len(q) {
 				break
+			}
+			if !q[i].onGone && d.peek(bk.key) == nil {
+				i++
+				continue
 			}
 			w := q[i]
 			if !w.serve(d, bk.key) {

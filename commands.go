@@ -374,8 +374,8 @@ type call struct {
 	timeout  time.Duration
 	timedOut func()
 
-	argBuf  []string
-	builder resp.Builder
+	argBuf []string
+	reply  anyWriter // Do's reply
 }
 
 // getCall takes a call context from the free list. The caller holds s.mu.
@@ -393,7 +393,7 @@ func (s *Store) putCall(c *call) {
 	c.db, c.args, c.w, c.err, c.tx, c.inScript, c.ctx = nil, nil, nil, nil, nil, false, nil
 	c.blocked, c.timeout, c.timedOut = nil, 0, nil
 	clear(c.argBuf)
-	c.builder.Reset()
+	c.reply.reset()
 	s.calls = append(s.calls, c)
 }
 
@@ -418,6 +418,9 @@ func (s *Store) exec(c *call) {
 		}
 		cmd = sub
 	}
+	if c.conn != nil {
+		c.conn.info.cmd = cmd // CLIENT LIST's cmd=
+	}
 	if n := len(c.args); cmd.arity > 0 && n != cmd.arity || n < -cmd.arity {
 		c.fail(arityError(cmd.name))
 		return
@@ -426,7 +429,13 @@ func (s *Store) exec(c *call) {
 		c.fail(ErrTxReadOnly)
 		return
 	}
+	if s.ps.hooks != 0 {
+		s.beforeCommand(c, cmd)
+	}
 	cmd.run(c)
+	if s.ps.hooks != 0 {
+		s.afterCommand(c, cmd)
+	}
 }
 
 // unknownCommandError is Redis's reply to a name no command has: the name and

@@ -39,6 +39,7 @@ func (s *Store) NewConn() *Conn {
 	s.mu.Lock()
 	s.clientID++
 	c := &Conn{s: s, proto: 2, id: s.clientID, authed: s.password == ""}
+	c.register()
 	s.mu.Unlock()
 	return c
 }
@@ -59,7 +60,11 @@ func (c *Conn) Authenticated() bool { return c.authed }
 
 // Close ends the connection: later commands fail with ErrClosed. It does not
 // interrupt a command running in Exec; cancel Exec's context for that.
-func (c *Conn) Close() { c.closed = true }
+func (c *Conn) Close() {
+	c.closed = true
+	c.closeConn()
+	c.closeTx()
+}
 
 // Exec runs one command (its name first) for the connection and writes the
 // reply to w, which must speak c.Proto() as it was before the call: a HELLO
@@ -74,38 +79,44 @@ func (c *Conn) Exec(ctx context.Context, args []string, w resp.Writer) (closeAft
 		w.Error(replyText(ErrClosed))
 		return true
 	}
-	s.mu.Lock()
-	if s.closed {
+	if !s.mu.TryLock() && c.lockOrBusy(args, w) {
+		// A script holds the lock: SCRIPT KILL and the like ran without
+		// it, or the command got BUSY (admin.go).
+		return c.quit
+	}
+	if s.closed || c.info.killed {
 		s.mu.Unlock()
 		w.Error(replyText(ErrClosed))
-		return false
+		return c.info.killed
 	}
 	s.touchClock()
-	if len(args) > 0 && strings.EqualFold(args[0], "client") {
-		c.client(args, w)
+	if !s.srv.pauseEnd.IsZero() && !c.waitPause(ctx, args) {
 		s.mu.Unlock()
-		return false
+		w.Error(replyText(ErrClosed))
+		return true
 	}
+	w = c.beforeExec(args, w)
 	if !c.authed {
 		if cmd := resolveCommand(args); cmd != nil && cmd.flags&flagNoAuth == 0 {
+			c.reject(args, w, ErrNoAuth) // flags MULTI, EXECABORT for EXEC (multi.go)
 			s.mu.Unlock()
-			w.Error(replyText(ErrNoAuth))
 			return false
 		}
 	}
+	if c.pubsubActive() && c.pubsubGate(args, w) { // subscribed or MONITOR mode (pubsub.go)
+		s.mu.Unlock()
+		return false
+	}
 	k := s.getCall()
 	k.db, k.args, k.w, k.ctx, k.conn = s.dbs[c.db], args, w, ctx, c
-	s.exec(k)
+	c.execOrQueue(k) // s.exec(k), or queue it after MULTI (multi.go)
 	c.db = k.db.id
-	if wt := k.blocked; wt != nil {
-		s.unlock()
-		if !s.wait(ctx, wt, k.timeout) {
-			k.timedOut()
-		}
-		s.mu.Lock()
+	if k.blocked != nil {
+		c.waitBlockedPushing(ctx, k) // c.waitBlocked, with pushes let out meanwhile (pubsub.go)
 	}
 	k.conn = nil
 	s.putCall(k)
+	c.afterExec()
 	s.unlock()
 	quit := c.quit
 	c.quit = false
@@ -271,6 +282,7 @@ func cmdAuth(c *call) {
 func cmdQuit(c *call) {
 	if c.conn != nil {
 		c.conn.quit = true
+		c.conn.discardTx() // as when Redis frees the client
 	}
 	c.ok()
 }
@@ -280,8 +292,11 @@ func cmdQuit(c *call) {
 func cmdReset(c *call) {
 	c.db = c.s.dbs[0]
 	if conn := c.conn; conn != nil {
+		conn.discardTx()
+		conn.releasePubSub()
 		conn.name = ""
 		conn.noEvict = false
+		conn.info.reply = replyOn
 		conn.authed = c.s.password == ""
 		if conn.proto != 2 {
 			conn.proto = 2
@@ -289,59 +304,4 @@ func cmdReset(c *call) {
 		}
 	}
 	c.w.Status("RESET")
-}
-
-// client runs CLIENT ID, GETNAME, SETNAME and NO-EVICT for the connection.
-// CLIENT is not in the command table because its other subcommands (LIST,
-// KILL, TRACKING, ...) are not implemented yet; they get Redis's
-// unknown-subcommand error. The caller holds s.mu.
-func (c *Conn) client(args []string, w resp.Writer) {
-	fail := func(err error) { w.Error(replyText(err)) }
-	if len(args) < 2 {
-		fail(arityError("client"))
-		return
-	}
-	sub := strings.ToLower(args[1])
-	arity := map[string]int{"id": 2, "getname": 2, "setname": 3, "no-evict": 3}[sub]
-	if arity == 0 {
-		fail(errorf(ErrUnknownSubcommand, "ERR unknown subcommand '%.128s'. Try %s HELP.",
-			oneLine(cString(args[1])), strings.ToUpper(cString(args[0]))))
-		return
-	}
-	if len(args) != arity {
-		fail(arityError("client|" + sub))
-		return
-	}
-	if !c.authed {
-		fail(ErrNoAuth)
-		return
-	}
-	switch sub {
-	case "id":
-		w.Int(c.id)
-	case "getname":
-		if c.name == "" {
-			w.NullBulk()
-			return
-		}
-		w.Bulk(c.name)
-	case "setname":
-		if !validClientName(args[2]) {
-			fail(ErrClientName)
-			return
-		}
-		c.name = args[2]
-		w.Status("OK")
-	case "no-evict":
-		switch {
-		case strings.EqualFold(args[2], "on"):
-			c.noEvict = true
-		case strings.EqualFold(args[2], "off"):
-			c.noEvict = false
-		default:
-			fail(ErrSyntax)
-			return
-		}
-		w.Status("OK")
-	}
 }

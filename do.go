@@ -50,7 +50,13 @@ func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any,
 		return nil, err
 	}
 	k := c.s.getCall()
-	k.args = append(append(k.argBuf[:0], head...), strs...)
+	k.args = k.argBuf[:0]
+	if len(head) > 0 {
+		k.args = append(k.args, head...)
+	}
+	if len(strs) > 0 {
+		k.args = append(k.args, strs...)
+	}
 	k.args, err = appendArgs(k.args, args)
 	k.argBuf = k.args
 	if err != nil {
@@ -58,7 +64,7 @@ func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any,
 		c.end()
 		return nil, err
 	}
-	k.db, k.tx, k.w, k.ctx = d, c.tx, &k.builder, ctx
+	k.db, k.tx, k.w, k.ctx = d, c.tx, &k.reply, ctx
 	c.s.exec(k)
 	if w := k.blocked; w != nil {
 		c.end()
@@ -76,48 +82,109 @@ func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any,
 			return nil, err
 		}
 	}
-	defer c.end()
-	defer c.s.putCall(k)
-	v := k.builder.Value()
-	if v.Kind == resp.KindError {
-		if k.err != nil && replyText(k.err) == v.Str {
-			return nil, k.err
+	v, err := k.reply.v, error(nil)
+	if k.reply.failed {
+		v = nil
+		if err = k.err; err == nil || replyText(err) != k.reply.msg {
+			err = errorFromReply(k.reply.msg)
 		}
-		return nil, errorFromReply(v.Str)
 	}
-	return plain(v), nil
+	c.s.putCall(k)
+	c.end()
+	return v, err
 }
 
 // okReply is "OK" as an any, so that returning it allocates nothing.
 var okReply any = "OK"
 
-// plain turns a RESP2 reply into the Go values Do documents.
-func plain(v resp.Value) any {
-	switch v.Kind {
-	case resp.KindStatus:
-		if v.Str == "OK" {
-			return okReply // the most common reply, boxed once
-		}
-		return v.Str
-	case resp.KindBulk:
-		return v.Str
-	case resp.KindInt:
-		return v.Int
-	case resp.KindError:
-		return errorFromReply(v.Str)
-	case resp.KindArray:
-		out := make([]any, len(v.Elems))
-		for i, e := range v.Elems {
-			out[i] = plain(e)
-		}
-		return out
+// anyWriter is a resp.Writer that builds a RESP2 reply as the plain Go
+// value Do documents, directly: a status or bulk string is a string, an
+// integer an int64, a nil nil, an array a []any, an error inside an array
+// an error value. A top-level error is kept apart (failed, msg), as Do
+// returns it as its error.
+type anyWriter struct {
+	v      any
+	failed bool
+	msg    string
+	stack  []anyFrame // the arrays being filled, innermost last
+}
+
+type anyFrame struct {
+	a    []any
+	next int
+}
+
+func (w *anyWriter) reset() {
+	w.v, w.failed, w.msg = nil, false, ""
+	clear(w.stack)
+	w.stack = w.stack[:0]
+}
+
+func (w *anyWriter) put(v any) {
+	n := len(w.stack)
+	if n == 0 {
+		w.v = v
+		return
 	}
-	return nil
+	f := &w.stack[n-1]
+	f.a[f.next] = v
+	f.next++
+	for n > 0 && w.stack[n-1].next == len(w.stack[n-1].a) {
+		n--
+		w.stack[n] = anyFrame{}
+	}
+	w.stack = w.stack[:n]
+}
+
+func (w *anyWriter) Status(s string) {
+	if s == "OK" {
+		w.put(okReply) // the most common reply, boxed once
+		return
+	}
+	w.put(s)
+}
+
+func (w *anyWriter) Error(msg string) {
+	if len(w.stack) == 0 {
+		w.failed, w.msg = true, msg
+		return
+	}
+	w.put(errorFromReply(msg))
+}
+
+func (w *anyWriter) Int(n int64)   { w.put(n) }
+func (w *anyWriter) Bulk(s string) { w.put(s) }
+func (w *anyWriter) NullBulk()     { w.put(nil) }
+func (w *anyWriter) NullArray()    { w.put(nil) }
+
+func (w *anyWriter) Array(n int) {
+	a := make([]any, max(n, 0))
+	w.put(a)
+	if n > 0 {
+		w.stack = append(w.stack, anyFrame{a: a})
+	}
+}
+
+func (w *anyWriter) Map(n int)        { w.Array(2 * n) }
+func (w *anyWriter) Set(n int)        { w.Array(n) }
+func (w *anyWriter) Double(f float64) { w.Bulk(resp.FormatDouble(f)) }
+func (w *anyWriter) Proto() int       { return 2 }
+
+func (w *anyWriter) Bool(b bool) {
+	if b {
+		w.Int(1)
+	} else {
+		w.Int(0)
+	}
 }
 
 // appendArgs converts Do's arguments to strings.
 func appendArgs(dst []string, args []any) ([]string, error) {
 	for _, a := range args {
+		if s, ok := a.(string); ok { // the common case, before the long switch
+			dst = append(dst, s)
+			continue
+		}
 		var s string
 		switch v := a.(type) {
 		case string:

@@ -222,7 +222,7 @@ func (d *db) restore(key, payload string, ttl int64, replace, absTTL bool, idle 
 	e.expireAt = ttl
 	d.add(key, e)
 	if idle >= 0 {
-		e.atime = d.s.lru - idle
+		e.touch(d.s.lru - idle)
 	}
 	d.modified(key)
 	return nil
@@ -244,6 +244,8 @@ func dumpEntry(e *entry) string {
 		b = appendZSet(b, e.obj.(*types.ZSet))
 	case typeHash:
 		b = appendHash(b, e.obj.(*types.Hash))
+	case typeStream:
+		b = appendStream(b, e)
 	}
 	b = binary.LittleEndian.AppendUint16(b, rdbVersion)
 	b = binary.LittleEndian.AppendUint64(b, crc64Jones(0, b))
@@ -771,6 +773,8 @@ func (r *rdbReader) object() *entry {
 		e = r.zset(t)
 	case rdbTypeHash, rdbTypeHashZiplist, rdbTypeHashListpack:
 		e = r.hash(t)
+	case rdbTypeStreamListpacks, rdbTypeStreamListpacks2:
+		e = r.stream(t)
 	default:
 		return nil
 	}
@@ -947,4 +951,315 @@ func (r *rdbReader) hash(t byte) *entry {
 		}
 	}
 	return &entry{typ: typeHash, obj: h}
+}
+
+// Streams: RDB_TYPE_STREAM_LISTPACKS_2, as 7.0 writes them, and the 6.x
+// form without the first ID, the largest deleted ID, entries added and
+// the groups' entries-read.
+const (
+	rdbTypeStreamListpacks  = 15
+	rdbTypeStreamListpacks2 = 19
+
+	streamFlagDeleted    = 1
+	streamFlagSameFields = 2
+)
+
+func appendStream(b []byte, e *entry) []byte {
+	s := e.obj.(*types.Stream)
+	b = append(b, rdbTypeStreamListpacks2)
+	b = appendRDBLen(b, uint64(s.Nodes()))
+	s.EachNode(func(master types.StreamID, fields []string, entries []types.StreamNodeEntry) {
+		b = appendRDBValue(b, string(appendRaxStreamID(nil, master)))
+		b = appendRDBValue(b, string(streamListpack(master, fields, entries)))
+	})
+	b = appendRDBLen(b, uint64(s.Len()))
+	b = appendRDBLen(b, s.LastID.Ms)
+	b = appendRDBLen(b, s.LastID.Seq)
+	b = appendRDBLen(b, s.FirstID.Ms)
+	b = appendRDBLen(b, s.FirstID.Seq)
+	b = appendRDBLen(b, s.MaxDeletedID.Ms)
+	b = appendRDBLen(b, s.MaxDeletedID.Seq)
+	b = appendRDBLen(b, s.EntriesAdded)
+	groups := s.Groups()
+	b = appendRDBLen(b, uint64(len(groups)))
+	for _, g := range groups {
+		b = appendRDBValue(b, g.Name)
+		b = appendRDBLen(b, g.LastID.Ms)
+		b = appendRDBLen(b, g.LastID.Seq)
+		b = appendRDBLen(b, uint64(g.EntriesRead))
+		b = appendRDBLen(b, uint64(g.PendingLen()))
+		g.AscendPending(types.StreamID{}, func(p *types.PendingEntry) bool {
+			b = appendRaxStreamID(b, p.ID)
+			b = binary.LittleEndian.AppendUint64(b, uint64(p.DeliveryTime))
+			b = appendRDBLen(b, uint64(p.DeliveryCount))
+			return true
+		})
+		consumers := g.Consumers()
+		b = appendRDBLen(b, uint64(len(consumers)))
+		for _, c := range consumers {
+			b = appendRDBValue(b, c.Name)
+			b = binary.LittleEndian.AppendUint64(b, uint64(c.SeenTime))
+			b = appendRDBLen(b, uint64(c.PendingLen()))
+			c.AscendPending(types.StreamID{}, func(p *types.PendingEntry) bool {
+				b = appendRaxStreamID(b, p.ID)
+				return true
+			})
+		}
+	}
+	return b
+}
+
+// appendRaxStreamID appends id as a stream's radix tree keys it: 128 bits,
+// big endian.
+func appendRaxStreamID(b []byte, id types.StreamID) []byte {
+	b = binary.BigEndian.AppendUint64(b, id.Ms)
+	return binary.BigEndian.AppendUint64(b, id.Seq)
+}
+
+// streamListpack lays out one stream node as Redis's listpack: the master
+// entry (count, deleted, the fields, a 0 terminator), then each entry as
+// flags, ID deltas, the fields unless they are the master's, the values,
+// and the entry's element count.
+func streamListpack(master types.StreamID, fields []string, entries []types.StreamNodeEntry) []byte {
+	lp := newListpack()
+	live := 0
+	for _, e := range entries {
+		if !e.Deleted {
+			live++
+		}
+	}
+	lpInt := func(v int64) { lp.append(strconv.FormatInt(v, 10)) }
+	lpInt(int64(live))
+	lpInt(int64(len(entries) - live))
+	lpInt(int64(len(fields)))
+	for _, f := range fields {
+		lp.append(f)
+	}
+	lpInt(0)
+	for _, e := range entries {
+		same := len(e.Pairs) == 2*len(fields)
+		for i := 0; same && i < len(fields); i++ {
+			same = e.Pairs[2*i] == fields[i]
+		}
+		flags := int64(0)
+		if e.Deleted {
+			flags |= streamFlagDeleted
+		}
+		if same {
+			flags |= streamFlagSameFields
+		}
+		lpInt(flags)
+		lpInt(int64(e.ID.Ms - master.Ms))
+		lpInt(int64(e.ID.Seq - master.Seq))
+		n := len(e.Pairs) / 2
+		if same {
+			for i := 1; i < len(e.Pairs); i += 2 {
+				lp.append(e.Pairs[i])
+			}
+			lpInt(int64(n + 3))
+		} else {
+			lpInt(int64(n))
+			for _, p := range e.Pairs {
+				lp.append(p)
+			}
+			lpInt(int64(2*n + 4))
+		}
+	}
+	return lp.bytes()
+}
+
+// readStreamListpack reads a node's listpack back.
+func readStreamListpack(master types.StreamID, p []byte) (fields []string, entries []types.StreamNodeEntry, ok bool) {
+	elems, ok := readListpack(p)
+	if !ok {
+		return nil, nil, false
+	}
+	i := 0
+	next := func() (string, bool) {
+		if i >= len(elems) {
+			return "", false
+		}
+		i++
+		return elems[i-1], true
+	}
+	nextInt := func() (int64, bool) {
+		s, ok := next()
+		if !ok {
+			return 0, false
+		}
+		return parseInt(s)
+	}
+	count, ok1 := nextInt()
+	deleted, ok2 := nextInt()
+	nf, ok3 := nextInt()
+	if !ok1 || !ok2 || !ok3 || nf < 0 || nf > int64(len(elems)) || count <= 0 || deleted < 0 {
+		return nil, nil, false
+	}
+	for range nf {
+		f, _ := next()
+		fields = append(fields, f)
+	}
+	if z, ok := nextInt(); !ok || z != 0 {
+		return nil, nil, false
+	}
+	live := int64(0)
+	for i < len(elems) {
+		flags, ok1 := nextInt()
+		dms, ok2 := nextInt()
+		dseq, ok3 := nextInt()
+		if !ok1 || !ok2 || !ok3 || flags&^3 != 0 {
+			return nil, nil, false
+		}
+		e := types.StreamNodeEntry{
+			ID:      types.StreamID{Ms: master.Ms + uint64(dms), Seq: master.Seq + uint64(dseq)},
+			Deleted: flags&streamFlagDeleted != 0,
+		}
+		n := int64(len(fields))
+		if flags&streamFlagSameFields == 0 {
+			if n, ok = nextInt(); !ok || n < 0 || n > int64(len(elems)) {
+				return nil, nil, false
+			}
+		}
+		for k := range n {
+			if flags&streamFlagSameFields != 0 {
+				e.Pairs = append(e.Pairs, fields[k])
+			} else {
+				f, ok := next()
+				if !ok {
+					return nil, nil, false
+				}
+				e.Pairs = append(e.Pairs, f)
+			}
+			v, ok := next()
+			if !ok {
+				return nil, nil, false
+			}
+			e.Pairs = append(e.Pairs, v)
+		}
+		want := n + 3
+		if flags&streamFlagSameFields == 0 {
+			want = 2*n + 4
+		}
+		if c, ok := nextInt(); !ok || c != want {
+			return nil, nil, false
+		}
+		if !e.Deleted {
+			live++
+		}
+		entries = append(entries, e)
+	}
+	if live != count || int64(len(entries))-live != deleted {
+		return nil, nil, false
+	}
+	return fields, entries, true
+}
+
+func (r *rdbReader) streamID() types.StreamID {
+	if len(r.p) < 16 {
+		r.bad = true
+		return types.StreamID{}
+	}
+	id := types.StreamID{Ms: binary.BigEndian.Uint64(r.p), Seq: binary.BigEndian.Uint64(r.p[8:])}
+	r.p = r.p[16:]
+	return id
+}
+
+func (r *rdbReader) u64() uint64 {
+	n, rest, ok := readRDBLen(r.p)
+	if !ok {
+		r.bad = true
+		return 0
+	}
+	r.p = rest
+	return n
+}
+
+func (r *rdbReader) millis() int64 {
+	if len(r.p) < 8 {
+		r.bad = true
+		return 0
+	}
+	v := int64(binary.LittleEndian.Uint64(r.p))
+	r.p = r.p[8:]
+	return v
+}
+
+func (r *rdbReader) stream(t byte) *entry {
+	s := types.NewStream()
+	for n := r.len(); n > 0 && !r.bad; n-- {
+		key := r.string()
+		lp := r.string()
+		if r.bad || len(key) != 16 {
+			return nil
+		}
+		master := types.StreamID{Ms: binary.BigEndian.Uint64([]byte(key)), Seq: binary.BigEndian.Uint64([]byte(key[8:]))}
+		fields, entries, ok := readStreamListpack(master, []byte(lp))
+		if !ok || entries[0].ID != master || !s.AppendNode(master, fields, entries) {
+			return nil
+		}
+	}
+	length := r.u64()
+	s.LastID = types.StreamID{Ms: r.u64(), Seq: r.u64()}
+	if t == rdbTypeStreamListpacks2 {
+		s.FirstID = types.StreamID{Ms: r.u64(), Seq: r.u64()}
+		s.MaxDeletedID = types.StreamID{Ms: r.u64(), Seq: r.u64()}
+		s.EntriesAdded = r.u64()
+	} else {
+		s.EntriesAdded = length
+		s.UpdateFirstID()
+	}
+	if r.bad || length != uint64(s.Len()) || s.LastID.Less(s.LastValidID()) {
+		return nil
+	}
+	for ng := r.len(); ng > 0 && !r.bad; ng-- {
+		name := r.string()
+		last := types.StreamID{Ms: r.u64(), Seq: r.u64()}
+		read := int64(types.UnknownEntriesRead)
+		if t == rdbTypeStreamListpacks2 {
+			read = int64(r.u64())
+		}
+		if r.bad {
+			return nil
+		}
+		g := s.CreateGroup(name, last, read)
+		if g == nil {
+			return nil
+		}
+		for np := r.len(); np > 0 && !r.bad; np-- {
+			id := r.streamID()
+			at := r.millis()
+			count := r.u64()
+			if r.bad || g.Pending(id) != nil {
+				return nil
+			}
+			g.Force(id, at).DeliveryCount = int64(count)
+		}
+		for nc := r.len(); nc > 0 && !r.bad; nc-- {
+			c := g.CreateConsumer(r.string(), 0)
+			if c == nil {
+				return nil
+			}
+			c.SeenTime = r.millis()
+			for np := r.len(); np > 0 && !r.bad; np-- {
+				p := g.Pending(r.streamID())
+				if p == nil || p.Consumer != nil {
+					return nil
+				}
+				g.Claim(p, c)
+			}
+		}
+		// Every pending entry has an owner.
+		orphan := false
+		g.AscendPending(types.StreamID{}, func(p *types.PendingEntry) bool {
+			orphan = p.Consumer == nil
+			return !orphan
+		})
+		if orphan {
+			return nil
+		}
+	}
+	if r.bad {
+		return nil
+	}
+	return &entry{typ: typeStream, obj: s}
 }

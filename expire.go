@@ -149,6 +149,7 @@ func (d *db) expireAt(key string, when int64, cond ExpireCond) bool {
 		return true
 	}
 	d.setExpire(key, e, when)
+	d.modified(key) // even for the same deadline, as in Redis
 	return true
 }
 
@@ -310,6 +311,7 @@ func (d *db) persist(key string) bool {
 		return false
 	}
 	d.setExpire(key, e, 0)
+	d.modified(key)
 	return true
 }
 

@@ -545,6 +545,10 @@ func formatGeoCoord(f float64) string {
 
 func (c *call) geoCoord(f float64) {
 	if c.w.Proto() > 2 {
+		if dw, ok := c.w.(interface{ DoubleText(string) }); ok {
+			dw.DoubleText(formatGeoCoord(f)) // a human long double, as Redis sends
+			return
+		}
 		c.w.Double(f)
 		return
 	}

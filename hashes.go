@@ -66,6 +66,8 @@ func (d *db) hset(key string, fv []string) (int64, error) {
 	}
 	if e == nil {
 		d.hashCreated(key, h)
+	} else {
+		d.modified(key)
 	}
 	return n, nil
 }
@@ -78,6 +80,8 @@ func (d *db) hsetnx(key, field, value string) (bool, error) {
 	h.Set(field, value)
 	if e == nil {
 		d.hashCreated(key, h)
+	} else {
+		d.modified(key)
 	}
 	return true, nil
 }
@@ -105,9 +109,12 @@ func (d *db) hdel(key string, fields []string) (int64, error) {
 			n++
 			if h.Len() == 0 {
 				d.remove(key, e)
-				break
+				return n, nil
 			}
 		}
+	}
+	if n > 0 {
+		d.modified(key)
 	}
 	return n, nil
 }
@@ -131,6 +138,8 @@ func (d *db) hincrby(key, field string, incr int64) (int64, error) {
 	h.Set(field, strconv.FormatInt(v, 10))
 	if e == nil {
 		d.hashCreated(key, h)
+	} else {
+		d.modified(key)
 	}
 	return v, nil
 }
@@ -164,6 +173,8 @@ func (d *db) hincrbyfloat(key, field, incr string) (string, error) {
 	h.Set(field, s)
 	if e == nil {
 		d.hashCreated(key, h)
+	} else {
+		d.modified(key)
 	}
 	return s, nil
 }

@@ -536,6 +536,9 @@ func (d *db) pfadd(key string, elems []string) (bool, error) {
 		d.setString(key, ownedString(b), false).enc = encRaw
 	} else {
 		e.str = ownedString(b)
+		if updated && failed == nil {
+			d.modified(key)
+		}
 	}
 	return updated && failed == nil, failed
 }
@@ -577,6 +580,7 @@ func (d *db) pfcount(keys []string) (int64, error) {
 			b[8+i] = byte(uint64(card) >> (8 * i))
 		}
 		e.str = ownedString(b)
+		d.modified(keys[0]) // the cached estimate changed, as Redis signals
 		return card, nil
 	}
 	var max [hllRegisters]uint8
@@ -647,6 +651,7 @@ func (d *db) pfmerge(dest string, keys []string) error {
 		d.setString(dest, ownedString(b), false).enc = encRaw
 	} else {
 		e.str = ownedString(b)
+		d.modified(dest)
 	}
 	return nil
 }

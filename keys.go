@@ -686,7 +686,7 @@ func (d *db) idleTime(key string) (int64, bool) {
 		return 0, false
 	}
 	d.s.nowMS() // brings the coarse clock up to date
-	return max(d.s.lru-e.atime, 0), true
+	return e.idle(d.s.lru), true
 }
 
 // ObjectFreq is OBJECT FREQ: it returns false for a missing key and

@@ -106,6 +106,7 @@ func (d *db) push(key string, values []string, left, onlyExisting bool) (int64, 
 			l.PushBack(v)
 		}
 	}
+	d.modified(key)
 	return int64(l.Len()), nil
 }
 
@@ -120,6 +121,7 @@ func (d *db) popEntry(key string, e *entry, left bool) string {
 		v, _ = l.PopBack()
 	}
 	d.listDrained(key, e)
+	d.modified(key)
 	return v
 }
 
@@ -148,6 +150,7 @@ func (d *db) popCountEntry(key string, e *entry, left bool, count int64) []strin
 		l.DropBack(n)
 	}
 	d.listDrained(key, e)
+	d.modified(key)
 	return out
 }
 
@@ -270,6 +273,7 @@ func (d *db) lset(key string, index int64, indexErr error, value string) error {
 		return ErrIndexOutOfRange
 	}
 	l.Set(i, value)
+	d.modified(key)
 	return nil
 }
 
@@ -287,6 +291,7 @@ func (d *db) linsert(key string, before bool, pivot, value string) (int64, error
 				i++
 			}
 			l.Insert(i, value)
+			d.modified(key)
 			return int64(l.Len()), nil
 		}
 	}
@@ -333,6 +338,8 @@ func (d *db) lmove(src, dst string, srcLeft, dstLeft bool) (string, bool, error)
 		dl.PushBack(v)
 	}
 	d.listDrained(src, se)
+	d.modified(src)
+	d.modified(dst)
 	return v, true, nil
 }
 
@@ -382,6 +389,9 @@ func (d *db) lrem(key string, count int64, value string) (int64, error) {
 	}
 	n := e.obj.(*types.List).Remove(value, count)
 	d.listDrained(key, e)
+	if n > 0 {
+		d.modified(key)
+	}
 	return n, nil
 }
 
@@ -400,6 +410,7 @@ func (d *db) ltrim(key string, start, stop int64) error {
 	l.DropBack(l.Len() - 1 - to)
 	l.DropFront(from)
 	d.listDrained(key, e)
+	d.modified(key) // even when nothing was trimmed, as in Redis
 	return nil
 }
 

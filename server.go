@@ -22,6 +22,9 @@ func (c *cmdable) Ping(msg ...string) (string, error) {
 }
 
 func cmdPing(c *call) {
+	if pingSubscribed(c) {
+		return
+	}
 	switch len(c.args) {
 	case 1:
 		c.w.Status("PONG")
@@ -162,6 +165,10 @@ func (c *cmdable) SwapDB(a, b int) error {
 
 func (s *Store) swapDB(a, b int) {
 	da, db := s.dbs[a], s.dbs[b]
+	if a != b { // WATCH stays with the database number, as in Redis
+		da.touchAllWatched(db)
+		db.touchAllWatched(da)
+	}
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
 	// Callers blocked on a key of either database may now find it filled.

@@ -50,6 +50,8 @@ func (d *db) sadd(key string, members []string) (int64, error) {
 	}
 	if e == nil && s.Len() > 0 {
 		d.add(key, &entry{typ: typeSet, obj: s})
+	} else if n > 0 {
+		d.modified(key)
 	}
 	return n, nil
 }
@@ -68,9 +70,12 @@ func (d *db) srem(key string, members []string) (int64, error) {
 			n++
 			if s.Len() == 0 {
 				d.remove(key, e)
-				break
+				return n, nil
 			}
 		}
+	}
+	if n > 0 {
+		d.modified(key)
 	}
 	return n, nil
 }
@@ -107,6 +112,8 @@ func (d *db) spop(key string) (string, bool, error) {
 	m := s.RemoveAt(d.s.rng.IntN(s.Len()))
 	if s.Len() == 0 {
 		d.remove(key, e)
+	} else {
+		d.modified(key)
 	}
 	return m, true, nil
 }
@@ -136,6 +143,7 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 		for i := range out {
 			out[i] = s.RemoveAt(d.s.rng.IntN(s.Len()))
 		}
+		d.modified(key)
 		return out, nil
 	}
 	kept := types.NewSet()
@@ -143,6 +151,7 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 		kept.Add(s.RemoveAt(d.s.rng.IntN(s.Len())))
 	}
 	e.obj = kept
+	d.modified(key)
 	return s.Members(), nil
 }
 
@@ -259,13 +268,15 @@ func (d *db) smove(src, dst, member string) (bool, error) {
 	}
 	if s.Len() == 0 {
 		d.remove(src, se)
+	} else {
+		d.modified(src)
 	}
 	if de == nil {
 		t := types.NewSet()
 		t.Add(member)
 		d.add(dst, &entry{typ: typeSet, obj: t})
-	} else {
-		de.obj.(*types.Set).Add(member)
+	} else if de.obj.(*types.Set).Add(member) {
+		d.modified(dst)
 	}
 	return true, nil
 }

@@ -41,6 +41,9 @@ type Store struct {
 	password string // WithPassword; empty: connections need no AUTH
 	clientID int64  // the last connection id NewConn handed out, guarded by mu
 
+	srv serverState // connections, CLIENT PAUSE, CONFIG, INFO counters (client.go), guarded by mu
+	ps  pubsubState // pub/sub, MONITOR and CLIENT TRACKING (pubsub.go, tracking.go), guarded by mu
+
 	waiters map[blockKey][]*waiter // callers blocked on keys, oldest first
 	ready   []blockKey             // keys created since waiters were last served
 
@@ -146,6 +149,7 @@ func New(opts ...Option) (*Store, error) {
 		s.dbs[i] = newDB(s, i)
 	}
 	s.lru = s.clock.Now().Unix()
+	s.initServerState()
 	go s.sweepLoop()
 	return s, nil
 }
@@ -160,6 +164,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	s.closePubSub()
 	close(s.stop)
 	<-s.done
 	return nil
@@ -210,6 +215,10 @@ func (s *Store) nowTime() time.Time {
 // caller holds s.mu.
 func (s *Store) nowMS() int64 {
 	if s.frozen != 0 {
+		if s.frozen == frozenUnread { // frozen, first reading (see freeze)
+			s.frozen = 0
+			s.frozen = s.nowMS()
+		}
 		return s.frozen
 	}
 	ms := s.clock.Now().Add(s.offset).UnixMilli()
@@ -235,9 +244,12 @@ func (s *Store) freeze() bool {
 	if s.frozen != 0 {
 		return false
 	}
-	s.frozen = s.nowMS()
+	s.frozen = frozenUnread // read on first use: many scripts never need the time
 	return true
 }
+
+// frozenUnread in Store.frozen is a clock frozen but not read yet.
+const frozenUnread int64 = -1 << 63
 
 func (s *Store) thaw() { s.frozen = 0 }
 
@@ -282,7 +294,8 @@ type db struct {
 	s       *Store
 	id      int
 	keys    map[string]*entry
-	expires *btree.BTreeG[deadline] // the keys that have a TTL, by deadline
+	expires *btree.BTreeG[deadline]  // the keys that have a TTL, by deadline
+	watched map[string][]*watchedKey // the connections that WATCH a key of this database (multi.go)
 }
 
 // deadline is an entry of the expiry index.
@@ -336,22 +349,32 @@ const (
 	encUnshared
 )
 
-// entry is one key's value and metadata.
+// entry is one key's value and metadata. Its size decides the memory a
+// key costs: keep it at 48 bytes (a size class of Go's allocator), as
+// TestEntrySize checks.
 type entry struct {
 	typ      valueType
 	enc      strEnc // how Redis would encode the string, where its value alone does not say
+	atime    uint32 // last access, Unix seconds of the coarse clock modulo 2^32 (see idle)
 	str      string // the value of a string
 	obj      any    // the container of other types: *types.Hash, ...
 	expireAt int64  // deadline in Unix ms; 0 for none
-	atime    int64  // last access, Unix seconds of the coarse clock
 }
+
+// touch records lru, the coarse clock in Unix seconds, as e's last access.
+func (e *entry) touch(lru int64) { e.atime = uint32(lru) }
+
+// idle returns the seconds from e's last access to lru, the coarse clock in
+// Unix seconds: 0 when the clock went back. Idle times of 2^31 seconds
+// (68 years) and more wrap around.
+func (e *entry) idle(lru int64) int64 { return max(int64(int32(uint32(lru)-e.atime)), 0) }
 
 // lookup returns key's entry, or nil if it does not exist or has expired (in
 // which case it is deleted now). It marks the key as accessed.
 func (d *db) lookup(key string) *entry {
 	e := d.peek(key)
 	if e != nil {
-		e.atime = d.s.lru
+		e.touch(d.s.lru)
 	}
 	return e
 }
@@ -383,7 +406,7 @@ func (d *db) lookupType(key string, t valueType) (*entry, error) {
 // add stores a new entry under key, which must not exist. The entry keeps its
 // deadline, if it has one.
 func (d *db) add(key string, e *entry) {
-	e.atime = d.s.lru
+	e.touch(d.s.lru)
 	d.keys[key] = e
 	if e.expireAt != 0 {
 		d.expires.ReplaceOrInsert(deadline{e.expireAt, key})
@@ -391,6 +414,7 @@ func (d *db) add(key string, e *entry) {
 	if e.typ == typeList || e.typ == typeZSet || e.typ == typeStream {
 		d.signalReady(key)
 	}
+	d.modified(key)
 }
 
 // setString stores a string value under key, replacing what was there. With
@@ -405,7 +429,12 @@ func (d *db) setString(key, val string, keepTTL bool) *entry {
 	if !keepTTL || (e.expireAt != 0 && e.expireAt <= d.s.nowMS()) {
 		d.setExpire(key, e, 0)
 	}
-	e.typ, e.enc, e.str, e.obj, e.atime = typeString, encByValue, val, nil, d.s.lru
+	if e.typ == typeStream {
+		d.signalReady(key) // its XREADGROUP waiters fail
+	}
+	e.typ, e.enc, e.str, e.obj = typeString, encByValue, val, nil
+	e.touch(d.s.lru)
+	d.modified(key)
 	return e
 }
 
@@ -429,6 +458,10 @@ func (d *db) remove(key string, e *entry) {
 		d.expires.Delete(deadline{e.expireAt, key})
 	}
 	delete(d.keys, key)
+	d.modified(key)
+	if e.typ == typeStream {
+		d.signalReady(key) // its XREADGROUP waiters fail
+	}
 }
 
 // del deletes key and reports whether it existed (and had not expired).
@@ -452,6 +485,7 @@ func (d *db) expireDue(now int64, max int) int {
 		}
 		d.expires.DeleteMin()
 		delete(d.keys, min.key)
+		d.modified(min.key)
 		n++
 	}
 	return n
@@ -468,14 +502,21 @@ func (d *db) purge() {
 // modified is Redis's signalModifiedKey: key's value in d changed, or the
 // key was created or deleted. It breaks the WATCH of every connection
 // watching the key and sends client-side cache invalidations for it. Every
-// write path calls it after it changes a key, the typed API included.
+// write path calls it after it changes a key, the typed API included: add,
+// setString, remove and the expiry of a key call it themselves; code that
+// changes a value in place (HSET on an existing hash, ...) calls it when
+// something actually changed, as Redis does.
 func (d *db) modified(key string) {
 	d.touchWatched(key)
 	d.s.invalidateTracked(key)
 }
 
-// flush deletes every key.
+// flush deletes every key, breaking the WATCH of the connections that
+// watch a key that existed.
 func (d *db) flush() {
+	d.s.invalidateTrackedAll()
+	d.touchAllWatched(nil)
+	d.signalStreamWaiters() // XREADGROUP waiters fail, as in Redis
 	d.keys = make(map[string]*entry)
 	d.expires.Clear(false)
 }

@@ -10,8 +10,9 @@ import (
 	"github.com/racefree/racefree/types"
 )
 
-// The stream commands, without consumer groups: XADD, XLEN, XRANGE,
-// XREVRANGE, XDEL, XTRIM, XREAD (with BLOCK) and XSETID. A stream lives in a
+// The stream commands: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM, XREAD
+// (with BLOCK) and XSETID here; consumer groups in streams_groups.go, XINFO
+// in streams_info.go. A stream lives in a
 // *types.Stream, which lays its entries out in nodes as Redis does, so that
 // approximate trimming (MAXLEN ~, MINID ~) removes exactly what Redis 7.0
 // removes. Automatic IDs come from the store's clock, frozen inside scripts
@@ -31,6 +32,25 @@ var streamCommands = []*command{
 	{name: "xtrim", arity: -4, flags: flagWrite, firstKey: 1, lastKey: 1, step: 1, run: cmdXTrim},
 	{name: "xread", arity: -4, flags: flagReadonly | flagBlocking | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdXRead},
 	{name: "xsetid", arity: -3, flags: flagWrite | flagDenyoom | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdXSetID},
+	{name: "xgroup", arity: -2, flags: 0, firstKey: 0, lastKey: 0, step: 0, run: nil, subs: []*command{
+		{name: "xgroup|create", arity: -5, flags: flagWrite | flagDenyoom, firstKey: 2, lastKey: 2, step: 1, run: cmdXGroupCreate},
+		{name: "xgroup|createconsumer", arity: 5, flags: flagWrite | flagDenyoom, firstKey: 2, lastKey: 2, step: 1, run: cmdXGroupCreateConsumer},
+		{name: "xgroup|delconsumer", arity: 5, flags: flagWrite, firstKey: 2, lastKey: 2, step: 1, run: cmdXGroupDelConsumer},
+		{name: "xgroup|destroy", arity: 4, flags: flagWrite, firstKey: 2, lastKey: 2, step: 1, run: cmdXGroupDestroy},
+		{name: "xgroup|help", arity: 2, flags: flagLoading | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdXGroupHelp},
+		{name: "xgroup|setid", arity: -5, flags: flagWrite, firstKey: 2, lastKey: 2, step: 1, run: cmdXGroupSetID},
+	}},
+	{name: "xreadgroup", arity: -7, flags: flagWrite | flagBlocking | flagMovablekeys, firstKey: 0, lastKey: 0, step: 0, run: cmdXReadGroup},
+	{name: "xack", arity: -4, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdXAck},
+	{name: "xpending", arity: -3, flags: flagReadonly, firstKey: 1, lastKey: 1, step: 1, run: cmdXPending},
+	{name: "xclaim", arity: -6, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdXClaim},
+	{name: "xautoclaim", arity: -6, flags: flagWrite | flagFast, firstKey: 1, lastKey: 1, step: 1, run: cmdXAutoClaim},
+	{name: "xinfo", arity: -2, flags: 0, firstKey: 0, lastKey: 0, step: 0, run: nil, subs: []*command{
+		{name: "xinfo|consumers", arity: 4, flags: flagReadonly, firstKey: 2, lastKey: 2, step: 1, run: cmdXInfoConsumers},
+		{name: "xinfo|groups", arity: 3, flags: flagReadonly, firstKey: 2, lastKey: 2, step: 1, run: cmdXInfoGroups},
+		{name: "xinfo|help", arity: 2, flags: flagLoading | flagStale, firstKey: 0, lastKey: 0, step: 0, run: cmdXInfoHelp},
+		{name: "xinfo|stream", arity: -3, flags: flagReadonly, firstKey: 2, lastKey: 2, step: 1, run: cmdXInfoStream},
+	}},
 }
 
 // ---- IDs ----
@@ -298,6 +318,7 @@ func (d *db) xadd(key string, a *addArgs, pairs []string) (id types.StreamID, ok
 	st.Append(id, pairs)
 	a.trim(st)
 	d.signalReady(key)
+	d.modified(key)
 	return id, true, nil
 }
 
@@ -355,6 +376,7 @@ func (d *db) xdel(key string, ids []string) (int64, error) {
 	}
 	if n > 0 {
 		st.UpdateFirstID()
+		d.modified(key)
 	}
 	return n, nil
 }
@@ -364,7 +386,11 @@ func (d *db) xtrim(key string, a *trimArgs) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	return a.trim(e.obj.(*types.Stream)), nil
+	n := a.trim(e.obj.(*types.Stream))
+	if n > 0 {
+		d.modified(key)
+	}
+	return n, nil
 }
 
 // xsetid runs XSETID with its parsed arguments; entriesAdded < 0 leaves it.
@@ -428,17 +454,28 @@ func parseXSetID(args []string) (id types.StreamID, entriesAdded int64, maxDelet
 	return
 }
 
-// xreadArgs are XREAD's parsed arguments.
+// xreadArgs are XREAD's and XREADGROUP's parsed arguments.
 type xreadArgs struct {
-	count   int64
-	block   bool
-	timeout time.Duration
-	keys    []string
-	ids     []string
+	count    int64
+	block    bool
+	timeout  time.Duration
+	keys     []string
+	ids      []string
+	group    string // XREADGROUP's GROUP
+	consumer string
+	noack    bool
 }
 
 // parseXRead parses XREAD's options (not yet its IDs).
-func parseXRead(args []string, inScript bool) (a xreadArgs, err error) {
+func parseXRead(args []string, inScript bool) (xreadArgs, error) {
+	return parseXReadArgs(args, inScript, false)
+}
+
+// parseXReadArgs parses the options of XREAD or, with xreadgroup, of
+// XREADGROUP, in Redis's order.
+func parseXReadArgs(args []string, inScript, xreadgroup bool) (a xreadArgs, err error) {
+	hasGroup, hasStreams := false, false
+loop:
 	for i := 1; i < len(args); i++ {
 		more := len(args) - 1 - i
 		opt := args[i]
@@ -474,16 +511,31 @@ func parseXRead(args []string, inScript bool) (a xreadArgs, err error) {
 				return a, ErrXReadUnbalanced
 			}
 			a.keys, a.ids = rest[:len(rest)/2], rest[len(rest)/2:]
-			return a, nil
+			hasStreams = true
+			break loop
 		case more >= 2 && strings.EqualFold(opt, "group"):
-			return a, ErrXReadGroupOption
+			if !xreadgroup {
+				return a, ErrXReadGroupOption
+			}
+			a.group, a.consumer = args[i+1], args[i+2]
+			hasGroup = true
+			i += 2
 		case strings.EqualFold(opt, "noack"):
-			return a, ErrXReadNoAck
+			if !xreadgroup {
+				return a, ErrXReadNoAck
+			}
+			a.noack = true
 		default:
 			return a, ErrSyntax
 		}
 	}
-	return a, ErrSyntax
+	switch {
+	case !hasStreams:
+		return a, ErrSyntax
+	case xreadgroup && !hasGroup:
+		return a, errXReadGroupMissingGroup
+	}
+	return a, nil
 }
 
 // xreadIDs resolves XREAD's IDs ("$" is the stream's last ID) and checks
@@ -518,7 +570,9 @@ type XStream struct {
 }
 
 // XMessage is one stream entry: its ID and its field/value pairs in order
-// (a flat list, unlike go-redis's map, since fields may repeat).
+// (a flat list, unlike go-redis's map, since fields may repeat). Values is
+// nil for a pending entry deleted from the stream since it was delivered
+// (XREADGROUP's history).
 type XMessage struct {
 	ID     string
 	Values []string
@@ -541,17 +595,59 @@ func (d *db) xreadNow(keys []string, ids []types.StreamID, count int64) []XStrea
 	return out
 }
 
+// toMessages turns entries into messages; their IDs share one string.
 func toMessages(es []types.StreamEntry) []XMessage {
+	if len(es) == 0 {
+		return []XMessage{}
+	}
 	out := make([]XMessage, len(es))
+	var endsArr [64]int
+	ends := endsArr[:0]
+	var b strings.Builder
+	b.Grow(24 * len(es))
+	for _, e := range es {
+		var buf [41]byte
+		b.Write(appendStreamID(buf[:0], e.ID))
+		ends = append(ends, b.Len())
+	}
+	ids := b.String()
+	start := 0
 	for i, e := range es {
-		out[i] = XMessage{ID: e.ID.String(), Values: e.Fields}
+		out[i] = XMessage{ID: ids[start:ends[i]], Values: e.Fields}
+		start = ends[i]
 	}
 	return out
+}
+
+// appendStreamID appends id as "<ms>-<seq>" to b.
+func appendStreamID(b []byte, id types.StreamID) []byte {
+	var tmp [41]byte
+	i := len(tmp)
+	for v := id.Seq; ; v /= 10 {
+		i--
+		tmp[i] = byte('0' + v%10)
+		if v < 10 {
+			break
+		}
+	}
+	i--
+	tmp[i] = '-'
+	for v := id.Ms; ; v /= 10 {
+		i--
+		tmp[i] = byte('0' + v%10)
+		if v < 10 {
+			break
+		}
+	}
+	return append(b, tmp[i:]...)
 }
 
 // xreadWaiter is the waiter of XREAD BLOCK: it is served when one of keys
 // holds a stream whose last ID is past the key's ID.
 func xreadWaiter(dbIndex int, keys []string, ids []types.StreamID, count int64, done func(XStream)) *waiter {
+	if count <= 0 {
+		count = xreadGroupBlockedCount
+	}
 	first := map[string]types.StreamID{}
 	var uniq []string
 	for i, k := range keys {
@@ -583,6 +679,10 @@ func (c *call) writeMessages(ms []XMessage) {
 	for _, m := range ms {
 		c.w.Array(2)
 		c.w.Bulk(m.ID)
+		if m.Values == nil {
+			c.w.NullArray() // a pending entry deleted since
+			continue
+		}
 		c.writeStrings(m.Values)
 	}
 }
@@ -837,9 +937,22 @@ func (c *cmdable) xrangeTyped(key, lo, hi string, count int64, rev bool) ([]XMes
 		return nil, err
 	}
 	defer c.end()
-	es, err := d.xrange(key, start, end, count, rev)
-	if err != nil || len(es) == 0 || count == 0 {
+	st, err := d.streamRead(key)
+	if st == nil || count == 0 {
 		return nil, err
+	}
+	n := 0
+	if count > 0 && count < math.MaxInt32 {
+		n = int(count)
+	}
+	var arr [16]types.StreamEntry // most reads are short: no allocation for them
+	es := arr[:0]
+	st.Range(start, end, n, rev, func(e types.StreamEntry) bool {
+		es = append(es, e)
+		return true
+	})
+	if len(es) == 0 {
+		return nil, nil
 	}
 	return toMessages(es), nil
 }

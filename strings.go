@@ -214,9 +214,11 @@ func (d *db) getEx(key string, o strOptions) (string, bool, error) {
 			d.remove(key, e)
 		} else {
 			d.setExpire(key, e, at)
+			d.modified(key)
 		}
-	case o.persist:
+	case o.persist && e.expireAt != 0:
 		d.setExpire(key, e, 0)
+		d.modified(key)
 	}
 	return val, true, nil
 }
@@ -620,6 +622,7 @@ func (d *db) incrBy(key string, n int64) (int64, error) {
 		d.add(key, &entry{typ: typeString, str: s})
 	} else {
 		e.str, e.enc = s, encByValue
+		d.modified(key)
 	}
 	return v, nil
 }
@@ -660,6 +663,7 @@ func (d *db) incrByFloat(key, incr string) (string, error) {
 		d.add(key, &entry{typ: typeString, str: s, enc: encString})
 	} else {
 		e.str, e.enc = s, encString
+		d.modified(key)
 	}
 	return s, nil
 }
@@ -766,6 +770,7 @@ func (d *db) append(key, val string) (int64, error) {
 	if len(val) > 0 {
 		e.str += val
 	}
+	d.modified(key) // even for an empty val, as in Redis
 	return int64(len(e.str)), nil
 }
 
@@ -833,6 +838,7 @@ func (d *db) setRange(key string, offset int64, val string) (int64, error) {
 		d.add(key, &entry{typ: typeString, str: s, enc: encRaw})
 	} else {
 		e.str, e.enc = s, encRaw
+		d.modified(key)
 	}
 	return int64(n), nil
 }

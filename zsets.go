@@ -59,7 +59,9 @@ func (d *db) zsetRead(key string) (*types.ZSet, error) {
 func (d *db) zsetStore(key string, z *types.ZSet) {
 	if e := d.peek(key); e != nil {
 		d.setExpire(key, e, 0)
-		e.typ, e.enc, e.str, e.obj, e.atime = typeZSet, encByValue, "", z, d.s.lru
+		e.typ, e.enc, e.str, e.obj = typeZSet, encByValue, "", z
+		e.touch(d.s.lru)
+		d.modified(key)
 		return
 	}
 	d.add(key, &entry{typ: typeZSet, obj: z})
@@ -134,6 +136,8 @@ func (d *db) zadd(key string, f zaddFlags, elems []Z) (n int64, score float64, d
 	}
 	if e == nil {
 		d.add(key, &entry{typ: typeZSet, obj: z})
+	} else if added+updated > 0 {
+		d.modified(key)
 	}
 	if f.ch {
 		return added + updated, score, done, nil
@@ -155,9 +159,12 @@ func (d *db) zrem(key string, members []string) (int64, error) {
 			n++
 			if z.Len() == 0 {
 				d.remove(key, e)
-				break
+				return n, nil
 			}
 		}
+	}
+	if n > 0 {
+		d.modified(key)
 	}
 	return n, nil
 }
@@ -215,6 +222,8 @@ func (d *db) zpopEntry(key string, e *entry, max bool, count int64) []Z {
 	}
 	if z.Len() == 0 {
 		d.remove(key, e)
+	} else if n > 0 {
+		d.modified(key)
 	}
 	return out
 }

@@ -354,6 +354,8 @@ func (d *db) zremrange(key string, sp *zrangeSpec) (int64, error) {
 	}
 	if z.Len() == 0 {
 		d.remove(key, e)
+	} else if n > 0 {
+		d.modified(key)
 	}
 	return int64(n), nil
 }

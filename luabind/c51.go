@@ -163,6 +163,9 @@ func c51ToNumber(v lua.LValue) (float64, bool) {
 // optional binary exponent, inf, infinity, nan, nan(payload); leading
 // white space and a sign allowed) followed by nothing but white space.
 func c51StrToNumber(s string) (float64, bool) {
+	if f, ok := c51SmallInteger(s); ok {
+		return f, true
+	}
 	if i := strings.IndexByte(s, 0); i >= 0 {
 		s = s[:i]
 	}
@@ -174,6 +177,32 @@ func c51StrToNumber(s string) (float64, bool) {
 		if !c51IsSpace(s[end]) {
 			return 0, false
 		}
+	}
+	return f, true
+}
+
+// c51SmallInteger reads s when it is only an optional minus and 1 to 15
+// decimal digits, the common case, exactly as strtod would (such an
+// integer is a float64 exactly); ok is false for anything else.
+func c51SmallInteger(s string) (float64, bool) {
+	digits := s
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return 0, false
+	}
+	n := int64(0)
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	f := float64(n)
+	if len(digits) < len(s) {
+		f = -f
 	}
 	return f, true
 }

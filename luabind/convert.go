@@ -2,7 +2,9 @@ package luabind
 
 import (
 	"math"
+	"reflect"
 	"strings"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -45,6 +47,10 @@ func (e *Engine) writeReply(v lua.LValue, w resp.Writer, depth int) {
 }
 
 func (e *Engine) writeTable(t *lua.LTable, w resp.Writer, depth int) {
+	if t == e.run.writer.okTable && isOKTable(t) {
+		w.Status("OK") // what redis.call('SET', ...) returned, unchanged
+		return
+	}
 	if s, ok := t.RawGetString("err").(lua.LString); ok {
 		w.Error(oneLine(string(s)))
 		return
@@ -129,8 +135,10 @@ type luaWriter struct {
 	L       *lua.LState
 	proto   int
 	result  lua.LValue
+	failed  bool // the reply is an error ({err=...} at the top)
 	stack   []luaFrame
 	okTable *lua.LTable // a {ok="OK"} to reuse
+	boxes   *numberBoxes
 }
 
 type luaFrame struct {
@@ -146,7 +154,7 @@ func (lw *luaWriter) reset(L *lua.LState, proto int) {
 	if lw.L != L {
 		lw.okTable = nil
 	}
-	lw.L, lw.proto, lw.result = L, proto, lua.LNil
+	lw.L, lw.proto, lw.result, lw.failed = L, proto, lua.LNil, false
 	lw.stack = lw.stack[:0]
 }
 
@@ -211,28 +219,60 @@ func (lw *luaWriter) Status(s string) {
 	lw.put(t)
 }
 
-// isOKTable reports whether t is still exactly {ok="OK"} with no
-// metatable.
+// isOKTable reports whether t, made as {ok="OK"}, still is exactly that,
+// with no metatable. "ok" was its first key, and a table's key order only
+// grows at the end, so no other key means none after "ok"; the array part
+// is apart.
 func isOKTable(t *lua.LTable) bool {
-	if t.Metatable != lua.LNil || t.RawGetString("ok") != lua.LString("OK") {
+	if t.Metatable != lua.LNil || t.RawGetString("ok") != lua.LString("OK") || t.MaxN() != 0 {
 		return false
 	}
-	k, _ := t.Next(lua.LNil)
-	if k == lua.LNil {
-		return false
+	if n, ok := tableKeyCount(t); ok {
+		return n == 1
 	}
-	k, _ = t.Next(k)
+	k, _ := t.Next(lua.LString("ok"))
 	return k == lua.LNil
 }
 
+// tableKeysOffset is where gopher-lua keeps a table's list of hash keys
+// (every key ever set outside the array part, in order; it never shrinks),
+// or -1 if its layout is not the expected one.
+var tableKeysOffset = func() uintptr {
+	f, ok := reflect.TypeOf(lua.LTable{}).FieldByName("keys")
+	if !ok || f.Type != reflect.TypeOf([]lua.LValue(nil)) {
+		return ^uintptr(0)
+	}
+	return f.Offset
+}()
+
+// tableKeyCount is the length of t's list of hash keys, read without the
+// two hash lookups Next takes (see tableKeysOffset); ok is false when it
+// cannot be read.
+func tableKeyCount(t *lua.LTable) (n int, ok bool) {
+	if tableKeysOffset == ^uintptr(0) {
+		return 0, false
+	}
+	return len(*(*[]lua.LValue)(unsafe.Add(unsafe.Pointer(t), tableKeysOffset))), true
+}
+
 func (lw *luaWriter) Error(msg string) {
+	if len(lw.stack) == 0 {
+		lw.failed = true
+	}
 	t := lw.L.NewTable()
 	t.RawSetString("err", lua.LString(msg))
 	lw.put(t)
 }
 
-func (lw *luaWriter) Int(n int64)   { lw.put(lua.LNumber(n)) }
+func (lw *luaWriter) Int(n int64)   { lw.put(lw.number(float64(n))) }
 func (lw *luaWriter) Bulk(s string) { lw.put(lua.LString(s)) }
+
+func (lw *luaWriter) number(f float64) lua.LValue {
+	if lw.boxes == nil {
+		return lua.LNumber(f)
+	}
+	return lw.boxes.box(f)
+}
 
 func (lw *luaWriter) NullBulk() { lw.null() }
 

@@ -57,7 +57,17 @@ type Script struct {
 	Flags Flags
 	Body  string
 	fn    *lua.LFunction
+	// bounded: the body runs straight through (see boundedStmts), so a run
+	// need not check its context between instructions.
+	bounded bool
 }
+
+// Bounded reports whether the script runs straight through: no loop, no
+// goto, no function of its own, nothing that loads code, so that it ends
+// after a bounded number of instructions whatever its input. Such a script
+// is not checked for the end of its context between instructions (see
+// Engine.Run).
+func (s *Script) Bounded() bool { return s.bounded }
 
 // Error is an error reply produced by the engine (a compile error, a
 // runtime error with its " script: ..." suffix). Its text is Redis's.
@@ -72,6 +82,7 @@ func (e *Error) Error() string { return e.Msg }
 type Engine struct {
 	L       *lua.LState
 	scripts map[string]*Script // by SHA1
+	last    *Script            // the script Lookup found last
 	bodies  map[string]*Script // by body, for EVAL
 
 	globals *lua.LTable // the real globals, behind the read-only _G proxy
@@ -94,6 +105,11 @@ type Engine struct {
 	// chunkSources maps the names of chunks that loadstring made to their
 	// source, which Redis prints in the error suffix.
 	chunkSources map[string]string
+	// hoisted names the globals and fields that script constants replaced
+	// (see hoist.go), for error messages.
+	boxes    numberBoxes // numbers pushed without an allocation each (box.go)
+	hoisted  map[hoistKey]hoisted
+	origCode map[*lua.FunctionProto][]uint32 // the code of patched prototypes as compiled
 }
 
 // run is the state of one script run.
@@ -128,7 +144,11 @@ func (e *Engine) Lookup(sha string) *Script {
 	if len(sha) != 40 {
 		return nil
 	}
+	if s := e.last; s != nil && s.SHA == sha {
+		return s // the same script again: no hashing of the SHA1
+	}
 	if s := e.scripts[sha]; s != nil {
+		e.last = s
 		return s
 	}
 	return e.scripts[strings.ToLower(sha)]
@@ -155,13 +175,16 @@ func (e *Engine) Load(body string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	proto, err := compile(code, "user_script", true)
+	proto, bounded, err := compile(code, "user_script", true)
 	if err != nil {
 		return nil, &Error{"ERR Error compiling script (new function): " + err.Error()}
 	}
 	fn := e.L.NewFunctionFromProto(proto)
 	fn.Env = e.L.G.Global
-	s := &Script{SHA: sha, Flags: flags, Body: body, fn: fn}
+	if e.lib == nil && !e.hoist(proto) { // see hoist.go
+		fn.Env = e.globals
+	}
+	s := &Script{SHA: sha, Flags: flags, Body: body, fn: fn, bounded: bounded}
 	e.scripts[sha] = s
 	e.bodies[body] = s
 	return s, nil
@@ -171,12 +194,14 @@ func (e *Engine) Load(body string) (*Script, error) {
 // concatenation rewritten for Lua 5.1 number formatting. A script body
 // (body true) is compiled as Redis compiles it, as the body of a function
 // without parameters: "..." is a compile error, and no vararg "arg" table is
-// made on every call.
-func compile(code, name string, body bool) (*lua.FunctionProto, error) {
+// made on every call. bounded reports whether a body runs a bounded
+// number of instructions (see boundedStmts).
+func compile(code, name string, body bool) (proto *lua.FunctionProto, bounded bool, err error) {
 	chunk, err := parse.Parse(strings.NewReader(code), name)
 	if err != nil {
-		return nil, &Error{syntaxMessage(err, code, name)}
+		return nil, false, &Error{syntaxMessage(err, code, name)}
 	}
+	bounded = body && boundedStmts(chunk)
 	rewriteConcat(chunk)
 	if body {
 		fn := &ast.FunctionExpr{ParList: &ast.ParList{}, Stmts: chunk}
@@ -187,14 +212,15 @@ func compile(code, name string, body bool) (*lua.FunctionProto, error) {
 		ret.SetLastLine(fn.LastLine())
 		chunk = []ast.Stmt{ret}
 	}
-	proto, err := lua.Compile(chunk, name)
+	proto, err = lua.Compile(chunk, name)
 	if err != nil {
-		return nil, &Error{compileMessage(err)}
+		return nil, false, &Error{compileMessage(err)}
 	}
 	if body {
 		proto = proto.FunctionPrototypes[0]
+		bounded = bounded && len(proto.Code) < maxBoundedInstructions
 	}
-	return proto, nil
+	return proto, bounded, nil
 }
 
 // compileMessage words a compile error ("user_script line:1: cannot use

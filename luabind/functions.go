@@ -211,7 +211,7 @@ func (f *Functions) compileLibrary(code string, replace bool) (*Library, error) 
 	if f.libs[name] != nil && !replace {
 		return nil, &Error{"ERR Library '" + name + "' already exists"}
 	}
-	proto, err := compile(body, "user_function", false)
+	proto, _, err := compile(body, "user_function", false)
 	if err != nil {
 		return nil, &Error{"ERR Error compiling function: " + err.Error()}
 	}

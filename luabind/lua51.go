@@ -205,6 +205,12 @@ func (t *l51Translator) objName(p *lua.FunctionProto, pc, reg int, depth int) (k
 		}
 	case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
 		return "field", l51Kname(p, l51C(i))
+	case lua.OP_LOADK:
+		if t.e != nil {
+			if h, ok := t.e.hoisted[hoistKey{p, l51Bx(i)}]; ok {
+				return h.kind, h.name
+			}
+		}
 	case lua.OP_GETUPVAL:
 		if b := l51B(i); b < len(p.DbgUpvalues) {
 			return "upvalue", p.DbgUpvalues[b]
@@ -681,7 +687,7 @@ func (t *l51Translator) computeLocals(p *lua.FunctionProto) (vars []l51LocVar) {
 	if err != nil {
 		return fallback
 	}
-	path, ok := l51FindProto(root, p, nil)
+	path, ok := l51FindProto(root, p, t.e.unpatched(p), nil)
 	if !ok {
 		return fallback
 	}
@@ -833,24 +839,25 @@ func regexpMust(expr string) *regexp.Regexp { return regexp.MustCompile(expr) }
 // l51FindProto finds p in the tree of prototypes under root (by its code and
 // locals, since root is a fresh compile) and returns the path of child
 // indices that leads to it.
-func l51FindProto(root, p *lua.FunctionProto, path []int) ([]int, bool) {
-	if l51SameProto(root, p) {
+// code is p's code as compiled, before hoist.go patched it.
+func l51FindProto(root, p *lua.FunctionProto, code []uint32, path []int) ([]int, bool) {
+	if l51SameProto(root, p, code) {
 		return path, true
 	}
 	for i, child := range root.FunctionPrototypes {
-		if found, ok := l51FindProto(child, p, append(path[:len(path):len(path)], i)); ok {
+		if found, ok := l51FindProto(child, p, code, append(path[:len(path):len(path)], i)); ok {
 			return found, true
 		}
 	}
 	return nil, false
 }
 
-func l51SameProto(a, b *lua.FunctionProto) bool {
-	if a.LineDefined != b.LineDefined || len(a.Code) != len(b.Code) || len(a.DbgLocals) != len(b.DbgLocals) {
+func l51SameProto(a, b *lua.FunctionProto, bcode []uint32) bool {
+	if a.LineDefined != b.LineDefined || len(a.Code) != len(bcode) || len(a.DbgLocals) != len(b.DbgLocals) {
 		return false
 	}
 	for i := range a.Code {
-		if a.Code[i] != b.Code[i] {
+		if a.Code[i] != bcode[i] {
 			return false
 		}
 	}
@@ -2828,12 +2835,17 @@ func l51Setmetatable(L *lua.LState) int {
 
 // l51Tonumber is Lua 5.1's tonumber: base 10 reads what the lexer reads
 // (strtod), other bases go through strtoul.
-func l51Tonumber(L *lua.LState) int {
+func l51Tonumber(L *lua.LState, boxes *numberBoxes) int {
 	base := l51OptInt(L, 2, 10)
 	if base == 10 {
 		l51CheckAny(L, 1)
-		if f, ok := c51ToNumber(L.Get(1)); ok {
-			L.Push(lua.LNumber(f))
+		v := L.Get(1)
+		if _, ok := v.(lua.LNumber); ok {
+			L.Push(v)
+			return 1
+		}
+		if f, ok := c51ToNumber(v); ok {
+			L.Push(boxes.box(f))
 			return 1
 		}
 		L.Push(lua.LNil)
@@ -3041,7 +3053,7 @@ func (e *Engine) openLua51(g *lua.LTable) {
 	set(g, "collectgarbage", e.l51Collectgarbage())
 	set(g, "select", l51Select)
 	set(g, "setmetatable", l51Setmetatable)
-	set(g, "tonumber", l51Tonumber)
+	set(g, "tonumber", func(L *lua.LState) int { return l51Tonumber(L, &e.boxes) })
 	set(g, "type", l51Type)
 	set(g, "unpack", l51Unpack)
 	set(g, "xpcall", e.l51Xpcall)

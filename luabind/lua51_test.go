@@ -83,7 +83,7 @@ func TestLua51Dump(t *testing.T) {
 	if code == "" {
 		t.Skip("L51_DUMP not set")
 	}
-	p, err := compile(strings.ReplaceAll(code, `\n`, "\n"), "user_script", true)
+	p, _, err := compile(strings.ReplaceAll(code, `\n`, "\n"), "user_script", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -567,7 +567,7 @@ func TestLua51Strtoul(t *testing.T) {
 }
 
 func TestLua51Symbexec(t *testing.T) {
-	p, err := compile("local t = {}\nlocal x = t.a\nreturn x + KEYS", "user_script", true)
+	p, _, err := compile("local t = {}\nlocal x = t.a\nreturn x + KEYS", "user_script", true)
 	require.NoError(t, err)
 	var add int
 	for pc, i := range p.Code {
@@ -701,7 +701,7 @@ func BenchmarkLua51Tonumber(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		fn   lua.LGFunction
-	}{{"lua51", l51Tonumber}} {
+	}{{"lua51", func(L *lua.LState) int { return l51Tonumber(L, &numberBoxes{}) }}} {
 		b.Run(c.name, func(b *testing.B) {
 			L := lua.NewState()
 			defer L.Close()

@@ -22,6 +22,10 @@ func formatArg(f float64) string {
 		return "-inf"
 	case f != f:
 		return "nan"
+	case f == float64(int64(f)) && f > -1e15 && f < 1e15 && (f != 0 || !math.Signbit(f)):
+		// An integer that "%.17g" prints in full: the common case, done
+		// the faster way.
+		return strconv.FormatInt(int64(f), 10)
 	}
 	return strconv.FormatFloat(f, 'g', 17, 64)
 }

@@ -90,10 +90,8 @@ func (e *Engine) redisCall(L *lua.LState, raiseErrors bool) int {
 	e.run.host.Call(args, lw)
 	clear(e.argBuf)
 	res := lw.result
-	if t, ok := res.(*lua.LTable); ok && raiseErrors {
-		if _, isErr := t.RawGetString("err").(lua.LString); isErr {
-			L.Error(t, 0)
-		}
+	if raiseErrors && lw.failed {
+		L.Error(res, 0)
 	}
 	L.Push(res)
 	return 1

@@ -14,7 +14,10 @@ import (
 // every redis.call, and writes the script's reply (or its error, with
 // Redis's " script: <sha>, on @user_script:<line>." suffix) to w. When ctx
 // ends, the script stops at its next instruction, with the error that
-// host.Stopped words. The caller holds whatever lock makes the run atomic.
+// host.Stopped words; a bounded script (one that runs straight through:
+// no loop, no function of its own, no loaded code) is not checked between
+// instructions, only before it starts, as it ends in a few instructions
+// anyway. The caller holds whatever lock makes the run atomic.
 func (e *Engine) Run(ctx context.Context, s *Script, keys, args []string, host Host, w resp.Writer) {
 	e.exec(ctx, s, keys, args, host, w, false)
 }
@@ -23,11 +26,22 @@ func (e *Engine) Run(ctx context.Context, s *Script, keys, args []string, host H
 // a function callback given (keys, args) tables (fcall true).
 func (e *Engine) exec(ctx context.Context, s *Script, keys, args []string, host Host, w resp.Writer, fcall bool) {
 	if ctx.Done() != nil {
-		e.L.SetContext(ctx)
-		defer e.L.RemoveContext()
+		if !s.bounded {
+			e.L.SetContext(ctx)
+			defer e.L.RemoveContext()
+		} else if ctx.Err() != nil {
+			// Where the check before the first instruction would stop it.
+			line := 1
+			if pos := s.fn.Proto.DbgSourcePositions; len(pos) > 0 {
+				line = pos[0]
+			}
+			w.Error(oneLine(host.Stopped(ctx) + " script: " + s.SHA + ", on @user_script:" + strconv.Itoa(line) + "."))
+			return
+		}
 	}
 	r := &e.state
 	r.host, r.script, r.resp, r.errLine, r.errSource = host, s, 2, 0, ""
+	r.writer.boxes = &e.boxes
 	e.run = r
 	defer func() { e.run = nil }()
 	L := e.L
@@ -65,6 +79,11 @@ func tableWithErr(L *lua.LState, msg string) *lua.LTable {
 // array (ARGV.x = 1), which a fresh table, as Redis makes, would not have.
 func (e *Engine) refill(t *lua.LTable, name string, ss []string) *lua.LTable {
 	fill(t, ss)
+	if t.Metatable == lua.LNil && t.MaxN() == len(ss) {
+		if n, ok := tableKeyCount(t); ok && n == 0 {
+			return t // nothing beyond ss, and no key ever set outside the array part
+		}
+	}
 	var last lua.LValue = lua.LNil
 	if len(ss) > 0 {
 		last = lua.LNumber(len(ss))

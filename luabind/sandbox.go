@@ -31,8 +31,11 @@ func (e *Engine) reset() {
 	})
 	e.L = L
 	e.scripts = make(map[string]*Script)
+	e.last = nil
 	e.bodies = make(map[string]*Script)
 	e.chunkSources = make(map[string]string)
+	e.hoisted = make(map[hoistKey]hoisted)
+	e.origCode = make(map[*lua.FunctionProto][]uint32)
 	for _, lib := range []struct {
 		name string
 		open lua.LGFunction
@@ -310,7 +313,7 @@ func (e *Engine) loadChunk(L *lua.LState, code, name string) int {
 		L.Push(lua.LString("bad binary format"))
 		return 2
 	}
-	proto, err := compile(code, chunkID(name), false)
+	proto, _, err := compile(code, chunkID(name), false)
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(err.Error()))

@@ -161,6 +161,17 @@ func (e *Encoder) Double(f float64) {
 	e.w.WriteString("\r\n")
 }
 
+// DoubleText writes a double already spelled as text: ,text in RESP3, a
+// bulk string in RESP2. Redis replies so where it prints a long double for
+// people (GEOPOS coordinates), not with %.17g.
+func (e *Encoder) DoubleText(text string) {
+	if e.proto == 3 {
+		e.line(',', text)
+		return
+	}
+	e.Bulk(text)
+}
+
 // Bool implements Writer: #t/#f in RESP3, :1/:0 in RESP2.
 func (e *Encoder) Bool(b bool) {
 	switch {

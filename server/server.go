@@ -18,11 +18,18 @@ import (
 
 // Serve serves one client connection on s until the client closes it, sends
 // QUIT or breaks the protocol (it then gets Redis's protocol error text
-// first), or ctx ends. It closes c before returning. Requests may be
-// pipelined: each gets its reply, and replies are flushed when no more input
-// is buffered. A command blocked in BLPOP and the like is released when ctx
-// ends. Serve returns nil when the client closed the connection or sent
-// QUIT, the protocol or read error otherwise, or ctx.Err() when ctx ended.
+// first), the connection is killed (CLIENT KILL, the Store closing, a
+// subscriber too slow for its output limit), or ctx ends. It closes c
+// before returning. Requests may be pipelined: each gets its reply, and
+// replies are flushed when no more input is buffered. A command blocked in
+// BLPOP and the like is released when ctx ends.
+//
+// Pushes (pub/sub messages, client-side cache invalidations, MONITOR lines)
+// are written as they come, between replies, even while the client sends
+// nothing or waits in BLPOP and the like. Serve returns nil when the client
+// closed the
+// connection or sent QUIT, the protocol or read error otherwise, or
+// ctx.Err() when ctx ended; it returns only once its goroutines have.
 func Serve(ctx context.Context, s *racefree.Store, c net.Conn) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -32,14 +39,45 @@ func Serve(ctx context.Context, s *racefree.Store, c net.Conn) error {
 
 	conn := s.NewConn()
 	defer conn.Close()
+	if _, pipe := c.RemoteAddr().(pipeAddr); !pipe {
+		conn.SetAddr(c.RemoteAddr().String(), c.LocalAddr().String())
+	}
 	br := bufio.NewReaderSize(c, 16<<10)
 	bw := bufio.NewWriterSize(c, 16<<10)
 	enc := resp.NewEncoder(bw)
 	rr := resp.NewRequestReader(br)
+
+	// wmu guards bw and enc: the loop below holds it while it runs a
+	// command and writes the reply; the push writer while it writes
+	// pushes that came in between commands.
+	var wmu sync.Mutex
+	// While a command waits (BLPOP), Exec leaves the writer alone: flush
+	// the replies before it and let the push writer in until it is over.
+	conn.SetBlockHook(func(waiting bool) {
+		if waiting {
+			bw.Flush()
+			wmu.Unlock()
+		} else {
+			wmu.Lock()
+		}
+	})
+	pushesDone := make(chan struct{})
+	go func() {
+		defer close(pushesDone)
+		writePushes(ctx, conn, c, &wmu, bw)
+	}()
+	defer func() {
+		cancel()
+		<-pushesDone
+	}()
+
+	var pushBuf []byte
 	for {
 		rr.Unauthenticated = !conn.Authenticated()
 		args, err := rr.ReadCommand()
 		if err != nil {
+			wmu.Lock()
+			defer wmu.Unlock()
 			var perr *resp.ProtocolError
 			if errors.As(err, &perr) {
 				enc.Error(perr.Msg)
@@ -55,18 +93,54 @@ func Serve(ctx context.Context, s *racefree.Store, c net.Conn) error {
 			}
 			return err
 		}
+		wmu.Lock()
 		enc.SetProto(conn.Proto())
 		closeAfter := conn.Exec(ctx, args, enc)
+		// Pushes sent while the command ran follow its reply, as in Redis.
+		if pushBuf = conn.TakePushes(pushBuf[:0]); len(pushBuf) > 0 {
+			bw.Write(pushBuf)
+		}
 		if closeAfter {
-			return enc.Flush()
+			err := enc.Flush()
+			wmu.Unlock()
+			return err
 		}
 		if br.Buffered() == 0 {
 			if err := enc.Flush(); err != nil {
+				wmu.Unlock()
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
 				return err
 			}
+		}
+		wmu.Unlock()
+	}
+}
+
+// writePushes writes conn's pushes to bw as they come, and closes c when
+// the connection is killed, until ctx ends.
+func writePushes(ctx context.Context, conn *racefree.Conn, c net.Conn, wmu *sync.Mutex, bw *bufio.Writer) {
+	ready, killed := conn.PushReady(), conn.Done()
+	var buf []byte
+	for {
+		select {
+		case <-ready:
+			wmu.Lock()
+			if buf = conn.TakePushes(buf[:0]); len(buf) > 0 {
+				bw.Write(buf)
+				if bw.Flush() != nil {
+					wmu.Unlock()
+					c.Close() // the reader stops too
+					return
+				}
+			}
+			wmu.Unlock()
+		case <-killed:
+			c.Close()
+			return
+		case <-ctx.Done():
+			return
 		}
 	}
 }

@@ -3,12 +3,16 @@ package server
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -298,4 +302,154 @@ func BenchmarkDialGet(b *testing.B) {
 		br.ReadString('\n')
 		br.ReadString('\n')
 	}
+}
+
+func TestPubSubOverConnections(t *testing.T) {
+	s := newStore(t)
+	transports(t, s, func(t *testing.T, sub net.Conn) {
+		pub := Dial(s)
+		defer pub.Close()
+		ch := t.Name() // a channel per subtest: the last one may still be unsubscribing
+		b := func(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
+		exchange(t, sub, "SUBSCRIBE "+ch+"\r\n", "*3\r\n$9\r\nsubscribe\r\n"+b(ch)+":1\r\n")
+		exchange(t, sub, "PING\r\n", "*2\r\n$4\r\npong\r\n$0\r\n\r\n")
+		// The subscriber is idle in a read: the message is pushed to it.
+		exchange(t, pub, "PUBLISH "+ch+" hi\r\n", ":1\r\n")
+		exchange(t, sub, "", "*3\r\n$7\r\nmessage\r\n"+b(ch)+"$2\r\nhi\r\n")
+		exchange(t, sub, "GET k\r\n", "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n")
+		exchange(t, sub, "RESET\r\n", "+RESET\r\n")
+
+		// RESP3: confirmations and messages are pushes, other commands work.
+		exchange(t, sub, "HELLO 3\r\n", "")
+		readReply(t, sub)
+		exchange(t, sub, "SUBSCRIBE "+ch+"\r\n", ">3\r\n$9\r\nsubscribe\r\n"+b(ch)+":1\r\n")
+		exchange(t, pub, "PUBLISH "+ch+" again\r\n", ":1\r\n")
+		exchange(t, sub, "", ">3\r\n$7\r\nmessage\r\n"+b(ch)+"$5\r\nagain\r\n")
+		exchange(t, sub, "SET k v\r\n", "+OK\r\n")
+		// Its own message comes before PUBLISH's reply, as in Redis.
+		exchange(t, sub, "PUBLISH "+ch+" self\r\n", ">3\r\n$7\r\nmessage\r\n"+b(ch)+"$4\r\nself\r\n:1\r\n")
+	})
+}
+
+func TestTrackingOverConnections(t *testing.T) {
+	s := newStore(t)
+	c := Dial(s)
+	defer c.Close()
+	exchange(t, c, "HELLO 3\r\n", "")
+	readReply(t, c)
+	exchange(t, c, "CLIENT TRACKING on\r\n", "+OK\r\n")
+	exchange(t, c, "GET k\r\n", "_\r\n")
+	require.NoError(t, s.Set("k", "v", 0))
+	exchange(t, c, "", ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n")
+}
+
+// readReply reads and returns one reply.
+func readReply(t *testing.T, c net.Conn) resp.Value {
+	t.Helper()
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+	v, err := resp.ReadValue(bufio.NewReaderSize(oneByteReader{c}, 16))
+	require.NoError(t, err)
+	return v
+}
+
+// oneByteReader reads one byte at a time, so that a bufio.Reader over it
+// never consumes more than the reply it parses.
+type oneByteReader struct{ r io.Reader }
+
+func (o oneByteReader) Read(p []byte) (int, error) { return o.r.Read(p[:1]) }
+
+func TestCloseEndsSubscribedAndBlockedClients(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s, err := racefree.New()
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := New(s)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	var conns []net.Conn
+	for i := range 20 {
+		var c net.Conn
+		if i%2 == 0 {
+			c, err = net.Dial("tcp", ln.Addr().String())
+			require.NoError(t, err)
+		} else {
+			c = Dial(s)
+		}
+		conns = append(conns, c)
+		if i%4 < 2 {
+			exchange(t, c, "SUBSCRIBE a b\r\n", "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n")
+		} else {
+			_, err := io.WriteString(c, "BLPOP nothing 0\r\n")
+			require.NoError(t, err)
+		}
+	}
+	n, err := s.Publish("a", "x")
+	require.NoError(t, err)
+	assert.Equal(t, int64(10), n)
+
+	require.NoError(t, srv.Close())
+	assert.ErrorIs(t, <-served, ErrServerClosed)
+	require.NoError(t, s.Close()) // ends the in-process connections too
+	for _, c := range conns {
+		require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+		_, err := io.ReadAll(c) // EOF, or a reset when BLPOP's input was unread
+		assert.False(t, errors.Is(err, os.ErrDeadlineExceeded), "the server did not close the connection")
+		c.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines left, want %d:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestPushesWhileBlocked(t *testing.T) {
+	s := newStore(t)
+	transports(t, s, func(t *testing.T, c net.Conn) {
+		other := Dial(s)
+		defer other.Close()
+		ch, list, key := "ch-"+t.Name(), "list-"+t.Name(), "k-"+t.Name()
+		b := func(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
+		exchange(t, c, "HELLO 3\r\n", "")
+		readReply(t, c)
+		exchange(t, c, "SUBSCRIBE "+ch+"\r\n", ">3\r\n$9\r\nsubscribe\r\n"+b(ch)+":1\r\n")
+		exchange(t, c, "CLIENT TRACKING on\r\n", "+OK\r\n")
+		// A pipelined reply before the blocking command goes out first.
+		exchange(t, c, "GET "+key+"\r\nBLPOP "+list+" 0\r\n", "_\r\n")
+		// Blocked in BLPOP, the connection still gets its pushes.
+		exchange(t, other, "PUBLISH "+ch+" hi\r\n", ":1\r\n")
+		exchange(t, c, "", ">3\r\n$7\r\nmessage\r\n"+b(ch)+"$2\r\nhi\r\n")
+		exchange(t, other, "SET "+key+" v\r\n", "+OK\r\n")
+		exchange(t, c, "", ">2\r\n$10\r\ninvalidate\r\n*1\r\n"+b(key))
+		// Then the reply.
+		exchange(t, other, "RPUSH "+list+" x\r\n", ":1\r\n")
+		exchange(t, c, "", "*2\r\n"+b(list)+"$1\r\nx\r\n")
+		// A timeout too.
+		exchange(t, c, "BLPOP "+list+" 0.01\r\n", "_\r\n")
+	})
+}
+
+// TestPubSubSynctest checks that subscribers, over Dial and in Go, work
+// inside a synctest bubble and leave nothing running.
+func TestPubSubSynctest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newStore(t)
+		sub := s.Subscribe(context.Background(), "ch")
+		defer sub.Close()
+		c := Dial(s)
+		defer c.Close()
+		exchange(t, c, "SUBSCRIBE ch\r\n", "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n")
+		time.Sleep(time.Minute) // idle: every goroutine is durably blocked
+		n, err := s.Publish("ch", "hi")
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), n)
+		exchange(t, c, "", "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n")
+		m := <-sub.Messages()
+		assert.Equal(t, "hi", m.Payload)
+	})
 }

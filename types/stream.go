@@ -2,10 +2,7 @@ package types
 
 import (
 	"math"
-	"sort"
 	"strconv"
-
-	"github.com/google/btree"
 )
 
 // StreamID is a stream entry ID: milliseconds and a sequence number.
@@ -83,15 +80,18 @@ type StreamEntry struct {
 // nodes (at most streamNodeMaxEntries entries, live or deleted, and about
 // streamNodeMaxBytes bytes), so that approximate trimming, which removes
 // whole nodes only, removes exactly what Redis removes. Nodes sit in a
-// B-tree by the ID of their first entry.
+// slice ordered by the ID of their first entry: appends and trims work at
+// its ends, a range read finds its first node by binary search.
 type Stream struct {
-	nodes  *btree.BTreeG[*streamNode]
+	nodes  []*streamNode
 	length int
 
 	LastID       StreamID // the last ID generated or set
 	FirstID      StreamID // the first live entry's ID, 0-0 when empty
 	MaxDeletedID StreamID // the largest ID deleted by XDEL (or set by XSETID)
 	EntriesAdded uint64   // how many entries were ever added
+
+	groups map[string]*StreamGroup
 }
 
 const (
@@ -103,7 +103,8 @@ const (
 // first entry), its entries (deleted ones stay, flagged, as in Redis), and
 // the byte size Redis's listpack would have.
 type streamNode struct {
-	master  StreamID
+	master  StreamID // the first entry's ID
+	last    StreamID // the last entry's ID (entries stay, flagged, when deleted)
 	fields  []string // the master entry's fields
 	entries []nodeEntry
 	live    int
@@ -116,12 +117,8 @@ type nodeEntry struct {
 	deleted bool
 }
 
-func nodeLess(a, b *streamNode) bool { return a.master.Less(b.master) }
-
 // NewStream returns an empty stream.
-func NewStream() *Stream {
-	return &Stream{nodes: btree.NewG(8, nodeLess)}
-}
+func NewStream() *Stream { return &Stream{} }
 
 // Len returns the number of entries.
 func (s *Stream) Len() int { return s.length }
@@ -130,18 +127,18 @@ func (s *Stream) Len() int { return s.length }
 func (s *Stream) Encoding() string { return "stream" }
 
 // Nodes returns the number of nodes (XINFO's radix-tree-keys).
-func (s *Stream) Nodes() int { return s.nodes.Len() }
+func (s *Stream) Nodes() int { return len(s.nodes) }
 
 // Clone returns a deep copy of s.
 func (s *Stream) Clone() *Stream {
 	c := *s
-	c.nodes = btree.NewG(8, nodeLess)
-	s.nodes.Ascend(func(n *streamNode) bool {
+	c.nodes = make([]*streamNode, len(s.nodes))
+	for i, n := range s.nodes {
 		m := *n
 		m.entries = append([]nodeEntry(nil), n.entries...)
-		c.nodes.ReplaceOrInsert(&m)
-		return true
-	})
+		c.nodes[i] = &m
+	}
+	c.groups = s.cloneGroups()
 	return &c
 }
 
@@ -249,8 +246,9 @@ func sameFields(master, pairs []string) bool {
 // greater than LastID, and field/value pairs.
 func (s *Stream) Append(id StreamID, pairs []string) {
 	pairs = append([]string(nil), pairs...)
-	n, _ := s.nodes.Max()
-	if n != nil {
+	var n *streamNode
+	if len(s.nodes) > 0 {
+		n = s.nodes[len(s.nodes)-1]
 		total := 0
 		for _, p := range pairs {
 			total += len(p)
@@ -267,25 +265,11 @@ func (s *Stream) Append(id StreamID, pairs []string) {
 			n.fields[i] = pairs[2*i]
 			n.bytes += lpStrSize(pairs[2*i])
 		}
-		s.nodes.ReplaceOrInsert(n)
+		s.nodes = append(s.nodes, n)
 	}
-	numFields := len(pairs) / 2
-	size := 2 + lpIntSize(int64(id.Ms-n.master.Ms)) + lpIntSize(int64(id.Seq-n.master.Seq))
-	lpCount := numFields + 3
-	if sameFields(n.fields, pairs) {
-		for i := 1; i < len(pairs); i += 2 {
-			size += lpStrSize(pairs[i])
-		}
-	} else {
-		size += lpIntSize(int64(numFields))
-		for _, p := range pairs {
-			size += lpStrSize(p)
-		}
-		lpCount += numFields + 1
-	}
-	size += lpIntSize(int64(lpCount))
-	n.bytes += size
+	n.bytes += n.entrySize(id, pairs)
 	n.entries = append(n.entries, nodeEntry{id: id, fields: pairs})
+	n.last = id
 	n.live++
 	s.length++
 	s.EntriesAdded++
@@ -295,40 +279,103 @@ func (s *Stream) Append(id StreamID, pairs []string) {
 	}
 }
 
-// nodeFor returns the node that would hold id: the last whose master ID is
-// at most id, else the first.
-func (s *Stream) nodeFor(id StreamID) *streamNode {
-	var found *streamNode
-	s.nodes.DescendLessOrEqual(&streamNode{master: id}, func(n *streamNode) bool {
-		found = n
-		return false
-	})
-	if found == nil {
-		found, _ = s.nodes.Min()
+// nodeIndex returns the index of the node that would hold id: the last
+// whose master ID is at most id, else 0.
+func (s *Stream) nodeIndex(id StreamID) int {
+	lo, hi := 0, len(s.nodes)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if id.Less(s.nodes[m].master) {
+			hi = m
+		} else {
+			lo = m + 1
+		}
 	}
-	return found
+	return max(lo-1, 0)
 }
 
+// removeNode drops the node at index i.
+func (s *Stream) removeNode(i int) {
+	if i == 0 {
+		s.nodes[0] = nil
+		s.nodes = s.nodes[1:]
+		return
+	}
+	copy(s.nodes[i:], s.nodes[i+1:])
+	s.nodes[len(s.nodes)-1] = nil
+	s.nodes = s.nodes[:len(s.nodes)-1]
+}
+
+// search returns the index of the first entry whose ID is at least id.
+// IDs in a node are usually spread evenly, so it first probes where id
+// would sit if they were and walks a few entries from there (a few cache
+// lines instead of a binary search's), then falls back to binary search.
 func (n *streamNode) search(id StreamID) int {
-	return sort.Search(len(n.entries), func(i int) bool { return !n.entries[i].id.Less(id) })
+	es := n.entries
+	lo, hi := 0, len(es)
+	if hi >= 8 {
+		first, last := n.master, n.last // es[0].id and es[hi-1].id, without touching es
+		if !first.Less(id) {
+			return 0
+		}
+		if last.Less(id) {
+			return hi
+		}
+		// first < id <= last: the answer is in [1, hi-1].
+		var frac float64
+		if last.Ms != first.Ms {
+			frac = float64(id.Ms-first.Ms) / float64(last.Ms-first.Ms)
+		} else {
+			frac = float64(id.Seq-first.Seq) / float64(last.Seq-first.Seq)
+		}
+		g := min(max(int(frac*float64(hi-1)), 1), hi-1)
+		if es[g].id.Less(id) {
+			lo = g + 1
+			for k := 0; k < 4 && lo < hi-1 && es[lo].id.Less(id); k++ {
+				lo++
+			}
+			if !es[lo].id.Less(id) {
+				return lo
+			}
+		} else {
+			hi = g
+			lo = 1
+			for k := 0; k < 4 && hi > lo && !es[hi-1].id.Less(id); k++ {
+				hi--
+			}
+			if es[hi-1].id.Less(id) {
+				return hi
+			}
+		}
+	}
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		e := es[m].id
+		if e.Ms < id.Ms || e.Ms == id.Ms && e.Seq < id.Seq {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // Delete removes the entry with the given ID and reports whether it was
 // there. It does not update FirstID or MaxDeletedID.
 func (s *Stream) Delete(id StreamID) bool {
-	n := s.nodeFor(id)
-	if n == nil {
+	if len(s.nodes) == 0 {
 		return false
 	}
+	ni := s.nodeIndex(id)
+	n := s.nodes[ni]
 	i := n.search(id)
 	if i == len(n.entries) || n.entries[i].id != id || n.entries[i].deleted {
 		return false
 	}
 	if n.live == 1 {
-		s.nodes.Delete(n)
+		s.removeNode(ni)
 	} else {
-		n.entries[i].deleted = true
-		n.entries[i].fields = nil
+		n.entries[i].deleted = true // its fields stay, as in the listpack
 		n.live--
 	}
 	s.length--
@@ -363,33 +410,32 @@ func (s *Stream) Range(start, end StreamID, count int, rev bool, fn func(StreamE
 	}
 	sent := 0
 	if !rev {
-		first := s.nodeFor(start)
-		s.nodes.AscendGreaterOrEqual(first, func(n *streamNode) bool {
+		for ni := s.nodeIndex(start); ni < len(s.nodes); ni++ {
+			n := s.nodes[ni]
 			if end.Less(n.master) {
-				return false
+				return
 			}
 			for i := n.search(start); i < len(n.entries); i++ {
 				e := &n.entries[i]
 				if end.Less(e.id) {
-					return false
+					return
 				}
 				if e.deleted {
 					continue
 				}
 				if !fn(StreamEntry{e.id, e.fields}) {
-					return false
+					return
 				}
 				sent++
 				if count > 0 && sent >= count {
-					return false
+					return
 				}
 			}
-			return true
-		})
+		}
 		return
 	}
-	last := s.nodeFor(end)
-	s.nodes.DescendLessOrEqual(last, func(n *streamNode) bool {
+	for ni := s.nodeIndex(end); ni >= 0; ni-- {
+		n := s.nodes[ni]
 		i := n.search(end)
 		if i == len(n.entries) || end.Less(n.entries[i].id) {
 			i--
@@ -397,21 +443,20 @@ func (s *Stream) Range(start, end StreamID, count int, rev bool, fn func(StreamE
 		for ; i >= 0; i-- {
 			e := &n.entries[i]
 			if e.id.Less(start) {
-				return false
+				return
 			}
 			if e.deleted {
 				continue
 			}
 			if !fn(StreamEntry{e.id, e.fields}) {
-				return false
+				return
 			}
 			sent++
 			if count > 0 && sent >= count {
-				return false
+				return
 			}
 		}
-		return true
-	})
+	}
 }
 
 // Trim removes entries from the head as XTRIM does: down to maxLen entries
@@ -425,10 +470,10 @@ func (s *Stream) Trim(maxLen int64, minID StreamID, byID, approx bool, limit int
 		if !byID && int64(s.length) <= maxLen {
 			break
 		}
-		n, ok := s.nodes.Min()
-		if !ok {
+		if len(s.nodes) == 0 {
 			break
 		}
+		n := s.nodes[0]
 		entries := int64(n.live)
 		if limit > 0 && deleted+entries > limit {
 			break
@@ -440,7 +485,7 @@ func (s *Stream) Trim(maxLen int64, minID StreamID, byID, approx bool, limit int
 			remove = n.entries[len(n.entries)-1].id.Less(minID)
 		}
 		if remove {
-			s.nodes.Delete(n)
+			s.removeNode(0)
 			s.length -= int(entries)
 			deleted += entries
 			continue
@@ -455,7 +500,6 @@ func (s *Stream) Trim(maxLen int64, minID StreamID, byID, approx bool, limit int
 			}
 			if !e.deleted {
 				e.deleted = true
-				e.fields = nil
 				n.live--
 				s.length--
 				deleted++

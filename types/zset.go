@@ -65,8 +65,35 @@ type bnode struct {
 }
 
 type bkids struct {
-	count [bCap]int // members under each child
-	kid   [bCap]*bnode
+	cum [bCap]int // members under children 0 to i, inclusive: a rank is one read away
+	kid [bCap]*bnode
+}
+
+// before returns the number of members under the children before child i.
+func (k *bkids) before(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return k.cum[i-1]
+}
+
+// countOf returns the number of members under child i.
+func (k *bkids) countOf(i int) int { return k.cum[i] - k.before(i) }
+
+// add adds d members under child i of a node with n children.
+func (k *bkids) add(i, n, d int) {
+	for j := i; j < n; j++ {
+		k.cum[j] += d
+	}
+}
+
+// setCounts sets the children's counts to counts.
+func (k *bkids) setCounts(counts []int) {
+	sum := 0
+	for i, c := range counts {
+		sum += c
+		k.cum[i] = sum
+	}
 }
 
 // Full-size nodes carry their arrays in the same allocation as the node,
@@ -351,12 +378,18 @@ func (p *zpos) step(back bool) {
 func (z *ZSet) byRank(rank int) zpos {
 	x := z.root
 	for x.kids != nil {
-		i := 0
-		for rank >= x.kids.count[i] {
-			rank -= x.kids.count[i]
-			i++
+		// The first child whose running count passes rank.
+		lo, hi := 0, x.n-1
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if x.kids.cum[mid] > rank {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
 		}
-		x = x.kids.kid[i]
+		rank -= x.kids.before(lo)
+		x = x.kids.kid[lo]
 	}
 	return zpos{x, rank}
 }
@@ -376,9 +409,7 @@ func (z *ZSet) rankOf(score float64, member string) int {
 	x := z.root
 	for x.kids != nil {
 		i := x.childFor(score, member)
-		for j := 0; j < i; j++ {
-			rank += x.kids.count[j]
-		}
+		rank += x.kids.before(i)
 		x = x.kids.kid[i]
 	}
 	return rank + x.lowerBound(score, member)
@@ -401,9 +432,7 @@ func (z *ZSet) firstWhere(pred func(score float64, member string) bool) (zpos, i
 				lo = mid + 1
 			}
 		}
-		for j := 0; j < lo; j++ {
-			rank += x.kids.count[j]
-		}
+		rank += x.kids.before(lo)
 		x = x.kids.kid[lo]
 	}
 	lo, hi := 0, x.n
@@ -830,7 +859,7 @@ func (z *ZSet) treeInsert(score float64, member string) {
 	d := 0
 	for x.kids != nil {
 		i := x.childFor(score, member)
-		x.kids.count[i]++
+		x.kids.add(i, x.n, 1)
 		p.nodes[d], p.idx[d] = x, i
 		d++
 		x = x.kids.kid[i]
@@ -863,11 +892,7 @@ func (x *bnode) size() int {
 	if x.kids == nil {
 		return x.n
 	}
-	n := 0
-	for i := 0; i < x.n; i++ {
-		n += x.kids.count[i]
-	}
-	return n
+	return x.kids.cum[x.n-1]
 }
 
 // splitUp splits the overfull node at the bottom of p, and its ancestors
@@ -880,7 +905,7 @@ func (z *ZSet) splitUp(p *bpath) {
 			root := newInner()
 			root.n = 2
 			root.kids.kid[0], root.kids.kid[1] = x, r
-			root.kids.count[0], root.kids.count[1] = x.size(), r.size()
+			root.kids.setCounts([]int{x.size(), r.size()})
 			root.scores[0], root.members[0] = sepS, sepM
 			z.root = root
 			z.height++
@@ -889,11 +914,12 @@ func (z *ZSet) splitUp(p *bpath) {
 		parent, ci := p.nodes[d-1], p.idx[d-1]
 		k := parent.kids
 		copy(k.kid[ci+2:parent.n+1], k.kid[ci+1:parent.n])
-		copy(k.count[ci+2:parent.n+1], k.count[ci+1:parent.n])
+		copy(k.cum[ci+2:parent.n+1], k.cum[ci+1:parent.n])
 		copy(parent.scores[ci+1:parent.n], parent.scores[ci:parent.n-1])
 		copy(parent.members[ci+1:parent.n], parent.members[ci:parent.n-1])
 		k.kid[ci+1] = r
-		k.count[ci], k.count[ci+1] = x.size(), r.size()
+		k.cum[ci] = k.before(ci) + x.size()
+		k.cum[ci+1] = k.cum[ci] + r.size()
 		parent.scores[ci], parent.members[ci] = sepS, sepM
 		parent.n++
 		if parent.n <= bMax {
@@ -926,7 +952,9 @@ func (z *ZSet) split(x *bnode) (r *bnode, sepS float64, sepM string) {
 	r = newInner()
 	r.n = x.n - h
 	copy(r.kids.kid[:r.n], x.kids.kid[h:x.n])
-	copy(r.kids.count[:r.n], x.kids.count[h:x.n])
+	for j := range r.n {
+		r.kids.cum[j] = x.kids.cum[h+j] - x.kids.cum[h-1]
+	}
 	copy(r.scores, x.scores[h:x.n-1])
 	copy(r.members, x.members[h:x.n-1])
 	sepS, sepM = x.scores[h-1], x.members[h-1]
@@ -954,7 +982,7 @@ func (z *ZSet) treeMove(old float64, member string, score float64) {
 // removeAt takes the entry p leads to out of the tree and rebalances.
 func (z *ZSet) removeAt(p *bpath) {
 	for d := 0; d < p.leaf; d++ {
-		p.nodes[d].kids.count[p.idx[d]]--
+		p.nodes[d].kids.add(p.idx[d], p.nodes[d].n, -1)
 	}
 	x, i := p.nodes[p.leaf], p.idx[p.leaf]
 	copy(x.scores[i:x.n-1], x.scores[i+1:x.n])
@@ -1003,16 +1031,19 @@ func (z *ZSet) merge(parent *bnode, li int) {
 		copy(left.scores[left.n:], right.scores[:right.n-1])
 		copy(left.members[left.n:], right.members[:right.n-1])
 		copy(left.kids.kid[left.n:], right.kids.kid[:right.n])
-		copy(left.kids.count[left.n:], right.kids.count[:right.n])
+		lt := left.size()
+		for j := range right.n {
+			left.kids.cum[left.n+j] = lt + right.kids.cum[j]
+		}
 		left.n += right.n
 	}
-	k.count[li] += k.count[li+1]
+	k.cum[li] = k.cum[li+1]
 	copy(k.kid[li+1:parent.n-1], k.kid[li+2:parent.n])
-	copy(k.count[li+1:parent.n-1], k.count[li+2:parent.n])
+	copy(k.cum[li+1:parent.n-1], k.cum[li+2:parent.n])
 	copy(parent.scores[li:parent.n-2], parent.scores[li+1:parent.n-1])
 	copy(parent.members[li:parent.n-2], parent.members[li+1:parent.n-1])
 	parent.n--
-	k.kid[parent.n], k.count[parent.n] = nil, 0
+	k.kid[parent.n], k.cum[parent.n] = nil, 0
 	parent.members[parent.n-1] = ""
 }
 
@@ -1041,7 +1072,7 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 		}
 		left.n, right.n = nl, total-nl
 		parent.scores[li], parent.members[li] = right.scores[0], right.members[0]
-		k.count[li], k.count[li+1] = left.n, right.n
+		k.cum[li] = k.before(li) + left.n
 		return
 	}
 	// Inner nodes: line up both nodes' children and separators, with the
@@ -1052,8 +1083,12 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 	var sepm [2 * bCap]string
 	copy(kids[:], left.kids.kid[:left.n])
 	copy(kids[left.n:], right.kids.kid[:right.n])
-	copy(counts[:], left.kids.count[:left.n])
-	copy(counts[left.n:], right.kids.count[:right.n])
+	for j := range left.n {
+		counts[j] = left.kids.countOf(j)
+	}
+	for j := range right.n {
+		counts[left.n+j] = right.kids.countOf(j)
+	}
 	copy(seps[:], left.scores[:left.n-1])
 	copy(sepm[:], left.members[:left.n-1])
 	seps[left.n-1], sepm[left.n-1] = parent.scores[li], parent.members[li]
@@ -1065,16 +1100,16 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 	clear(right.members[:right.n])
 	nr := total - nl
 	copy(left.kids.kid[:], kids[:nl])
-	copy(left.kids.count[:], counts[:nl])
+	left.kids.setCounts(counts[:nl])
 	copy(left.scores, seps[:nl-1])
 	copy(left.members, sepm[:nl-1])
 	parent.scores[li], parent.members[li] = seps[nl-1], sepm[nl-1]
 	copy(right.kids.kid[:], kids[nl:total])
-	copy(right.kids.count[:], counts[nl:total])
+	right.kids.setCounts(counts[nl:total])
 	copy(right.scores, seps[nl:total-1])
 	copy(right.members, sepm[nl:total-1])
 	left.n, right.n = nl, nr
-	k.count[li], k.count[li+1] = left.size(), right.size()
+	k.cum[li] = k.before(li) + left.size()
 }
 
 // build fills the empty tree of z with the keys given in ascending order,
@@ -1136,8 +1171,8 @@ func (z *ZSet) build(scores []float64, members []string) {
 			total := 0
 			for j := 0; j < size; j++ {
 				c := level[at+j]
-				x.kids.kid[j], x.kids.count[j] = c.node, c.count
 				total += c.count
+				x.kids.kid[j], x.kids.cum[j] = c.node, total
 				if j > 0 {
 					x.scores[j-1], x.members[j-1] = c.s, c.m
 				}

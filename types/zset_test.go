@@ -109,7 +109,7 @@ func checkZSet(t *testing.T, z *ZSet, m zmodel) {
 				chi = &zent{x.members[i], x.scores[i]}
 			}
 			n := walk(x.kids.kid[i], depth+1, clo, chi)
-			require.Equal(t, n, x.kids.count[i])
+			require.Equal(t, n, x.kids.countOf(i))
 			total += n
 		}
 		return total

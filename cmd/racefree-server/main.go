@@ -32,7 +32,8 @@
 // shuts down gracefully: it stops accepting connections, closes every client
 // connection (commands blocked in BLPOP and the like are released), closes
 // the store and exits with status 0. A second signal during shutdown kills
-// it at once.
+// it at once. The SHUTDOWN command (any form but SHUTDOWN ABORT) shuts it
+// down the same way; there is nothing to save first.
 //
 // It logs with log/slog to standard error: one line when it is ready (its
 // version and the address it listens on) and one when it shuts down; it
@@ -210,6 +211,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	if tcp, ok := lns[0].Addr().(*net.TCPAddr); ok {
+		store.ConfigSet("port", strconv.Itoa(tcp.Port)) // what INFO and CONFIG GET port report
+	}
 	srv := server.New(store)
 	done := make(chan error, len(lns))
 	addrs := make([]string, len(lns))
@@ -224,6 +228,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down", "reason", context.Cause(ctx).Error())
+	case <-store.ShutdownRequested():
+		log.Info("shutting down", "reason", "SHUTDOWN command")
 	case serveErr = <-done:
 		log.Error("shutting down", "reason", serveErr.Error())
 	}

@@ -389,3 +389,35 @@ func TestBinary(t *testing.T) {
 	assert.Contains(t, log.String(), `msg="shutting down" reason="received signal terminated"`)
 	assert.Len(t, strings.Split(strings.TrimSpace(log.String()), "\n"), 2, "log:\n%s", log.String())
 }
+
+func TestShutdownCommand(t *testing.T) {
+	ctx := context.Background()
+	log := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"--port", "0"}, log) }()
+	var addr string
+	for addr == "" {
+		if m := addrRE.FindStringSubmatch(log.String()); m != nil {
+			addr = m[1]
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cl := dial(t, addr)
+	_, port, _ := net.SplitHostPort(addr)
+	require.Contains(t, cl.do("INFO", "server"), "\r\ntcp_port:"+port+"\r\n")
+	require.Equal(t, "-ERR No shutdown in progress.\r\n", cl.do("SHUTDOWN", "ABORT"))
+	_, err := cl.c.Write([]byte("*1\r\n$8\r\nSHUTDOWN\r\n"))
+	require.NoError(t, err)
+	// No reply: the connection closes and run returns, as redis-server exits.
+	_, err = cl.br.ReadByte()
+	require.Error(t, err)
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after SHUTDOWN")
+	}
+	require.Contains(t, log.String(), "SHUTDOWN command")
+	requireReleased(t, addr)
+}
