@@ -614,9 +614,11 @@ var latencyHelp = []string{
 
 func cmdLatencyHelp(c *call) { writeHelp(c, latencyHelp) }
 
-// DEBUG runs only its harmless subcommands: SLEEP, OBJECT, SET-ACTIVE-EXPIRE,
-// CHANGE-REPL-ID, LOG, QUICKLIST-PACKED-THRESHOLD and PROTOCOL are answered;
-// the ones that crash, reload or corrupt the server are refused.
+// DEBUG runs only its harmless subcommands: SLEEP, OBJECT, PROTOCOL, RELOAD
+// (a no-op), and SET-ACTIVE-EXPIRE, CHANGE-REPL-ID, LOG,
+// QUICKLIST-PACKED-THRESHOLD and SET-SKIP-CHECKSUM-VALIDATION, which are
+// accepted and change nothing; the ones that crash or corrupt the server
+// are refused with Redis's unknown-subcommand error.
 func cmdDebug(c *call) {
 	if c.s.configValue("enable-debug-command") == "no" {
 		c.fail(errDebugDisabled)
@@ -628,6 +630,12 @@ func cmdDebug(c *call) {
 		writeHelp(c, []string{
 			"OBJECT <key>",
 			"    Show low level info about `key` and associated value.",
+			"PROTOCOL <type>",
+			"    Reply with a test value of the specified type. <type> can be: string,",
+			"    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+			"    true, false.",
+			"RELOAD [option ...]",
+			"    Answer OK: there is no RDB file to save and load back.",
 			"SET-ACTIVE-EXPIRE <0|1>",
 			"    Setting it to 0 disables expiring keys in background when they are not",
 			"    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -650,12 +658,74 @@ func cmdDebug(c *call) {
 		}
 		c.w.Status(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
 			e, encodingOf(e), memoryUsage(c.args[2], e), e.atime&(1<<24-1), c.s.lru-int64(e.atime)))
+	case sub == "protocol" && n == 3:
+		debugProtocol(c)
+	case sub == "reload":
+		c.ok() // there is nothing to save and load back: the data stays as it is
 	case (sub == "set-active-expire" || sub == "quicklist-packed-threshold" || sub == "set-skip-checksum-validation") && n == 3,
 		sub == "change-repl-id" && n == 2,
 		sub == "log" && n == 3:
 		c.ok()
 	default:
 		c.fail(errorf(ErrUnknownSubcommand, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try DEBUG HELP.", cString(c.args[1])))
+	}
+}
+
+// debugProtocol is DEBUG PROTOCOL <type>: a sample reply of each RESP type,
+// for client tests. An attribute is not sent (the reply that follows it
+// is); a push is sent only on a connection that speaks RESP3.
+func debugProtocol(c *call) {
+	w := c.w
+	switch strings.ToLower(c.args[2]) {
+	case "string":
+		w.Bulk("Hello World")
+	case "integer":
+		w.Int(12345)
+	case "double":
+		w.Double(3.141)
+	case "bignum":
+		if b, ok := w.(interface{ BigNumber(string) }); ok {
+			b.BigNumber("1234567999999999999999999999999999999")
+		} else {
+			w.Bulk("1234567999999999999999999999999999999")
+		}
+	case "null":
+		w.NullBulk()
+	case "array", "set":
+		if strings.EqualFold(c.args[2], "set") {
+			w.Set(3)
+		} else {
+			w.Array(3)
+		}
+		for j := range 3 {
+			w.Int(int64(j))
+		}
+	case "map":
+		w.Map(3)
+		for j := range 3 {
+			w.Int(int64(j))
+			w.Bool(j == 1)
+		}
+	case "attrib":
+		w.Bulk("Some real reply following the attribute")
+	case "push":
+		p, ok := w.(interface{ Push(int) })
+		if w.Proto() < 3 || !ok {
+			c.fail(errorFromReply("ERR RESP2 is not supported by this command"))
+			return
+		}
+		p.Push(2)
+		w.Bulk("server-cpu-usage")
+		w.Int(42)
+		w.Bulk("Some real reply following the push reply")
+	case "true":
+		w.Bool(true)
+	case "false":
+		w.Bool(false)
+	case "verbatim":
+		verbatim(w, "This is a verbatim\nstring")
+	default:
+		c.fail(errorFromReply("ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false"))
 	}
 }
 

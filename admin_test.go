@@ -1,6 +1,8 @@
 package racefree
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -8,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/racefree/racefree/resp"
 )
 
 func TestMemoryUsage(t *testing.T) {
@@ -101,4 +105,21 @@ func TestServerCommandsBadInput(t *testing.T) {
 			}()
 		}
 	}
+}
+
+func TestDebugProtocolPush(t *testing.T) {
+	s := newTestStore(t)
+	c := s.NewConn()
+	defer c.Close()
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
+	enc := resp.NewEncoder(bw)
+	c.Exec(context.Background(), []string{"HELLO", "3"}, enc)
+	bw.Flush()
+	buf.Reset()
+	c.Exec(context.Background(), []string{"DEBUG", "PROTOCOL", "push"}, enc)
+	bw.Flush()
+	require.Equal(t, ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n", buf.String())
+	v := connReply(s.NewConn(), "DEBUG", "PROTOCOL", "push")
+	require.Equal(t, "ERR RESP2 is not supported by this command", v.Str)
 }

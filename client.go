@@ -63,7 +63,6 @@ type serverState struct {
 
 	connsTotal    int64 // connections ever made
 	commandsTotal int64 // commands run through connections
-	errorsTotal   map[string]int64
 
 	pauseEnd  time.Time     // CLIENT PAUSE: commands wait until then
 	pauseAll  bool          // ALL, not just WRITE

@@ -85,9 +85,10 @@ func (c *Conn) Exec(ctx context.Context, args []string, w resp.Writer) (closeAft
 		return c.quit
 	}
 	if s.closed || c.info.killed {
+		// A closed store serves no more commands: the connection ends.
 		s.mu.Unlock()
 		w.Error(replyText(ErrClosed))
-		return c.info.killed
+		return true
 	}
 	s.touchClock()
 	if !s.srv.pauseEnd.IsZero() && !c.waitPause(ctx, args) {

@@ -57,12 +57,11 @@ const (
 )
 
 var (
-	errDumpPayload = newError("ERR DUMP payload version or checksum are wrong")
-	errBadData     = newError("ERR Bad data format")
-	errBusyKey     = newError("BUSYKEY Target key name already exists.")
-	errRestoreTTL  = newError("ERR Invalid TTL value, must be >= 0")
-	errIdleTime    = newError("ERR Invalid IDLETIME value, must be >= 0")
-	errFreq        = newError("ERR Invalid FREQ value, must be >= 0 and <= 255")
+	errBadData    = newError("ERR Bad data format")
+	errBusyKey    = newError("BUSYKEY Target key name already exists.")
+	errRestoreTTL = newError("ERR Invalid TTL value, must be >= 0")
+	errIdleTime   = newError("ERR Invalid IDLETIME value, must be >= 0")
+	errFreq       = newError("ERR Invalid FREQ value, must be >= 0 and <= 255")
 )
 
 // ErrBusyKey is RESTORE's error when the key exists and REPLACE was not
@@ -70,9 +69,10 @@ var (
 var ErrBusyKey = errBusyKey
 
 // ErrDumpPayload is RESTORE's error for a payload whose version or checksum
-// is wrong; ErrBadData for one that does not parse.
+// is wrong (the same sentinel as FUNCTION RESTORE's ErrFunctionPayload);
+// ErrBadData for one that does not parse.
 var (
-	ErrDumpPayload = errDumpPayload
+	ErrDumpPayload = ErrFunctionPayload
 	ErrBadData     = errBadData
 )
 
@@ -197,7 +197,7 @@ func (d *db) restore(key, payload string, ttl int64, replace, absTTL bool, idle 
 	p := []byte(payload)
 	if len(p) < 10 || binary.LittleEndian.Uint16(p[len(p)-10:]) > rdbVersion ||
 		binary.LittleEndian.Uint64(p[len(p)-8:]) != crc64Jones(0, p[:len(p)-8]) {
-		return errDumpPayload
+		return ErrDumpPayload
 	}
 	// Like Redis, read the value from the whole payload: a value that runs
 	// into the footer is read as it comes, and bytes after it are ignored.

@@ -46,6 +46,9 @@ var sentinels = map[string]*Error{}
 // newError makes a sentinel. Call it only to declare one: for errors made at
 // run time, use errorf or errorFromReply.
 func newError(msg string) *Error {
+	if sentinels[msg] != nil {
+		panic("racefree: two sentinels for " + msg)
+	}
 	e := &Error{msg: msg}
 	sentinels[msg] = e
 	return e
@@ -369,7 +372,7 @@ var (
 	// ErrNoScript: EVALSHA of a script that is not in the cache.
 	ErrNoScript = newError("NOSCRIPT No matching script. Please use EVAL.")
 	// ErrNumKeysTooMany: numkeys exceeds the number of arguments.
-	ErrNumKeysTooMany = newError("ERR Number of keys can't be greater than number of args")
+	ErrNumKeysTooMany = ErrNumKeysArgs
 	// ErrNumKeysNegative: numkeys is negative.
 	ErrNumKeysNegative = newError("ERR Number of keys can't be negative")
 	// ErrScriptWriteFlag: EVAL_RO of a script with a shebang that lacks

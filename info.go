@@ -275,7 +275,7 @@ func (s *Store) infoSection(name string) [][2]string {
 			{"rdb_last_cow_size", "0"},
 			{"rdb_last_load_keys_expired", "0"},
 			{"rdb_last_load_keys_loaded", "0"},
-			{"aof_enabled", "0"},
+			{"aof_enabled", map[bool]string{true: "1", false: "0"}[s.configValue("appendonly") == "yes"]},
 			{"aof_rewrite_in_progress", "0"},
 			{"aof_rewrite_scheduled", "0"},
 			{"aof_last_rewrite_time_sec", "-1"},

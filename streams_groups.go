@@ -38,7 +38,7 @@ var (
 	errXGroupEntriesRead      = newError("ERR value for ENTRIESREAD must be positive or -1")
 	errXReadGroupMissingGroup = newError("ERR Missing GROUP option for XREADGROUP")
 	errXReadGroupDollar       = newError("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")
-	errXAutoClaimCount        = newError("ERR COUNT must be > 0")
+	errXAutoClaimCount        = ErrGeoCount // "ERR COUNT must be > 0"
 	errXClaimMinIdle          = newError("ERR Invalid min-idle-time argument for XCLAIM")
 	errXAutoClaimMinIdle      = newError("ERR Invalid min-idle-time argument for XAUTOCLAIM")
 	errXClaimIdle             = newError("ERR Invalid IDLE option argument for XCLAIM")

@@ -409,6 +409,37 @@ func TestGoRedisSelect(t *testing.T) {
 	})
 }
 
+// TestGoRedisConnAndUniversal checks a sticky connection (Client.Conn) and
+// the UniversalClient that applications often build from configuration.
+func TestGoRedisConnAndUniversal(t *testing.T) {
+	forTargets(t, "", func(t *testing.T, tg *target) {
+		rdb := tg.goRedis(t, &redis.Options{Protocol: 3})
+		require.NoError(t, rdb.FlushAll(ctx).Err())
+		conn := rdb.Conn()
+		defer conn.Close()
+		_, err := conn.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.Select(ctx, 5)
+			p.ClientSetName(ctx, "sticky")
+			return nil
+		})
+		require.NoError(t, err)
+		require.NoError(t, conn.Set(ctx, "k", "in5", 0).Err())
+		name, err := conn.ClientGetName(ctx).Result()
+		require.NoError(t, err)
+		assert.Equal(t, "sticky", name)
+		assert.ErrorIs(t, rdb.Get(ctx, "k").Err(), redis.Nil, "the pool's other connections stay on db 0")
+
+		opts := &redis.UniversalOptions{Addrs: []string{tg.addr}, DB: 5, Protocol: 2}
+		if tg.store != nil {
+			opts.Addrs = []string{"127.0.0.1:6379"}
+			opts.Dialer = server.GoRedisDialer(tg.store)
+		}
+		u := redis.NewUniversalClient(opts)
+		defer u.Close()
+		assert.Equal(t, "in5", u.Get(ctx, "k").Val())
+	})
+}
+
 func TestGoRedisTCP(t *testing.T) {
 	s, err := racefree.New()
 	require.NoError(t, err)

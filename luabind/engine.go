@@ -110,6 +110,8 @@ type Engine struct {
 	boxes    numberBoxes // numbers pushed without an allocation each (box.go)
 	hoisted  map[hoistKey]hoisted
 	origCode map[*lua.FunctionProto][]uint32 // the code of patched prototypes as compiled
+	// liveConsts are the constants that hold KEYS or ARGV, by name.
+	liveConsts map[string][]hoistKey
 }
 
 // run is the state of one script run.

@@ -20,6 +20,10 @@ import (
 //     environment rather than the proxy, so the reads left (KEYS, ARGV, a
 //     missing global, which raises as before) take one lookup.
 //
+// KEYS and ARGV are constants too: refill keeps their tables from run to
+// run, and when it must make a new one it patches the constants that hold
+// the old (liveConsts).
+//
 // The error messages that name a variable (see objName) still name the
 // global or field a patched constant came from.
 
@@ -33,8 +37,9 @@ type hoistKey struct {
 	k int
 }
 
-// liveGlobals are the globals whose value a run may change.
-var liveGlobals = map[string]bool{"KEYS": true, "ARGV": true, tostringName: true}
+// liveGlobals are the globals whose value a run may change; refill
+// updates the constants that hold them.
+var liveGlobals = map[string]bool{"KEYS": true, "ARGV": true}
 
 // hoist patches p and the prototypes nested in it (see above) and reports
 // whether any of them assigns a global.
@@ -56,7 +61,7 @@ func (e *Engine) hoist(p *lua.FunctionProto) (writes bool) {
 			writes = true
 		case lua.OP_GETGLOBAL:
 			name, ok := p.Constants[l51Bx(i)].(lua.LString)
-			if !ok || liveGlobals[string(name)] {
+			if !ok {
 				continue
 			}
 			v := e.globals.RawGetString(string(name))
@@ -70,6 +75,9 @@ func (e *Engine) hoist(p *lua.FunctionProto) (writes bool) {
 			a := l51A(i)
 			code[pc] = loadK(a, k)
 			e.hoisted[hoistKey{p, k}] = hoisted{"global", string(name)}
+			if liveGlobals[string(name)] {
+				e.liveConsts[string(name)] = append(e.liveConsts[string(name)], hoistKey{p, k})
+			}
 			if pc+1 >= len(code) || targets[pc+1] {
 				continue
 			}

@@ -222,14 +222,29 @@ func (t *l51Translator) objName(p *lua.FunctionProto, pc, reg int, depth int) (k
 		// The operands of ".." go through the hidden tostring of
 		// numbers.go, a call Lua 5.1 does not make: look through it.
 		if a := l51A(i); a == reg && l51B(i) == 2 {
-			if fpc := l51Symbexec(p, last, a); fpc >= 0 && l51Op(p.Code[fpc]) == lua.OP_GETGLOBAL {
-				if bx := l51Bx(p.Code[fpc]); bx < len(p.Constants) && p.Constants[bx] == lua.LString(tostringName) {
-					return t.objName(p, last, a+1, depth+1)
-				}
+			if fpc := l51Symbexec(p, last, a); fpc >= 0 && t.isTostr(p, p.Code[fpc]) {
+				return t.objName(p, last, a+1, depth+1)
 			}
 		}
 	}
 	return "", ""
+}
+
+// isTostr reports whether instruction i of p loads the hidden tostring of
+// numbers.go: a GETGLOBAL of its name, or the constant hoist.go made of
+// one.
+func (t *l51Translator) isTostr(p *lua.FunctionProto, i uint32) bool {
+	switch l51Op(i) {
+	case lua.OP_GETGLOBAL:
+		bx := l51Bx(i)
+		return bx < len(p.Constants) && p.Constants[bx] == lua.LString(tostringName)
+	case lua.OP_LOADK:
+		if t.e != nil {
+			h, ok := t.e.hoisted[hoistKey{p, l51Bx(i)}]
+			return ok && h.kind == "global" && h.name == tostringName
+		}
+	}
+	return false
 }
 
 // ---- translation ----

@@ -92,6 +92,9 @@ func (e *Engine) refill(t *lua.LTable, name string, ss []string) *lua.LTable {
 		t = e.L.CreateTable(len(ss), 0)
 		fill(t, ss)
 		e.globals.RawSetString(name, t)
+		for _, k := range e.liveConsts[name] { // the scripts that read it as a constant
+			k.p.Constants[k.k] = t
+		}
 	}
 	return t
 }

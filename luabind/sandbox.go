@@ -36,6 +36,7 @@ func (e *Engine) reset() {
 	e.chunkSources = make(map[string]string)
 	e.hoisted = make(map[hoistKey]hoisted)
 	e.origCode = make(map[*lua.FunctionProto][]uint32)
+	e.liveConsts = make(map[string][]hoistKey)
 	for _, lib := range []struct {
 		name string
 		open lua.LGFunction

@@ -45,7 +45,7 @@ func writeWireSummary() {
 		return
 	}
 	defer f.Close()
-	fmt.Fprintf(f, "differential over the wire: RESP2 %d cases, %d commands; RESP3 %d cases, %d commands (compared byte for byte with redis-server)\n",
+	fmt.Fprintf(f, "differential over the wire: RESP2 %d cases, %d commands; RESP3 %d cases, %d commands (lines without a mode compared byte for byte with redis-server)\n",
 		wireStats[2].cases, wireStats[2].commands, wireStats[3].cases, wireStats[3].commands)
 }
 

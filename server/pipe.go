@@ -160,36 +160,54 @@ func (pipeAddr) Network() string { return "racefree" }
 func (pipeAddr) String() string  { return "racefree" }
 
 // deadline is a settable deadline: wait returns a channel closed once it has
-// passed.
+// passed. One timer is reused across set calls.
 type deadline struct {
 	mu    sync.Mutex
+	at    time.Time
 	timer *time.Timer
 	ch    chan struct{}
 }
 
 func newDeadline() *deadline { return &deadline{ch: make(chan struct{})} }
 
+func (d *deadline) fire() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.at.IsZero() || time.Now().Before(d.at) {
+		return // moved since the timer was armed
+	}
+	select {
+	case <-d.ch:
+	default:
+		close(d.ch)
+	}
+}
+
 func (d *deadline) set(t time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.timer != nil && !d.timer.Stop() {
-		<-d.ch // the timer fired (or is firing): wait for it to close ch
-	}
-	d.timer = nil
+	d.at = t
 	select {
 	case <-d.ch:
 		d.ch = make(chan struct{})
 	default:
 	}
 	if t.IsZero() {
+		if d.timer != nil {
+			d.timer.Stop()
+		}
 		return
 	}
-	if dur := time.Until(t); dur > 0 {
-		ch := d.ch
-		d.timer = time.AfterFunc(dur, func() { close(ch) })
+	dur := time.Until(t)
+	if dur <= 0 {
+		close(d.ch)
 		return
 	}
-	close(d.ch)
+	if d.timer == nil {
+		d.timer = time.AfterFunc(dur, d.fire)
+		return
+	}
+	d.timer.Reset(dur)
 }
 
 func (d *deadline) wait() chan struct{} {

@@ -10,7 +10,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/racefree/racefree"
 	"github.com/racefree/racefree/resp"
@@ -95,7 +98,20 @@ func Serve(ctx context.Context, s *racefree.Store, c net.Conn) error {
 		}
 		wmu.Lock()
 		enc.SetProto(conn.Proto())
-		closeAfter := conn.Exec(ctx, args, enc)
+		var closeAfter, gone bool
+		if br.Buffered() == 0 && mayBlock(args) {
+			closeAfter, gone = execWatchingEOF(ctx, c, br, func(ctx context.Context) bool {
+				return conn.Exec(ctx, args, enc)
+			})
+		} else {
+			closeAfter = conn.Exec(ctx, args, enc)
+		}
+		if gone {
+			// The client left while the command blocked: like Redis,
+			// drop it without a reply.
+			wmu.Unlock()
+			return nil
+		}
 		// Pushes sent while the command ran follow its reply, as in Redis.
 		if pushBuf = conn.TakePushes(pushBuf[:0]); len(pushBuf) > 0 {
 			bw.Write(pushBuf)
@@ -276,4 +292,37 @@ func Dialer(s *racefree.Store) func(ctx context.Context, network, addr string) (
 		}
 		return Dial(s), nil
 	}
+}
+
+// mayBlock reports whether a command can keep the connection waiting: a
+// blocking command, during which Serve must still notice the client
+// leaving.
+func mayBlock(args []string) bool {
+	switch strings.ToLower(args[0]) {
+	case "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup", "wait":
+		return true
+	}
+	return false
+}
+
+// execWatchingEOF runs exec while it watches the connection for the client
+// closing it, which ends exec's context (as redis-server frees a blocked
+// client the moment it disconnects), and reports whether that happened.
+// Input that arrives meanwhile stays buffered in br for the next read.
+func execWatchingEOF(ctx context.Context, c net.Conn, br *bufio.Reader, exec func(context.Context) bool) (closeAfter, gone bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := br.Peek(1); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			gone = true
+			cancel()
+		}
+	}()
+	closeAfter = exec(ctx)
+	c.SetReadDeadline(time.Now()) // ends the Peek
+	<-done
+	c.SetReadDeadline(time.Time{})
+	return closeAfter, gone
 }

@@ -57,11 +57,57 @@ const (
 // scores and members: every key under child i is below separator i, every
 // key under child i+1 at or above it.
 type bnode struct {
-	n          int
-	scores     []float64 // len is the node's capacity
-	members    []string
-	kids       *bkids // nil for a leaf
+	n       int
+	scores  []float64 // len is the node's capacity
+	members []string
+	kids    *bkids // nil for a leaf
+	// fence[b] is the last score of block b, the keys 8b to 8b+7, for the
+	// blocks that are full (see refence): a search reads this one cache
+	// line, then one block, instead of probing all over scores.
+	fence      [bFences]float64
 	prev, next *bnode // neighbouring leaves
+}
+
+// bFences blocks of bBlock keys cover the bMax keys a node searches.
+const (
+	bBlock  = 8
+	bFences = bMax / bBlock
+)
+
+// keys returns how many keys a search of x covers: its entries (a leaf) or
+// its separators (an inner node).
+func (x *bnode) keys() int {
+	if x.kids == nil {
+		return x.n
+	}
+	return x.n - 1
+}
+
+// refence brings x.fence up to date after x's keys changed.
+func (x *bnode) refence() {
+	m := min(x.keys(), bMax)
+	for b := 0; (b+1)*bBlock <= m; b++ {
+		x.fence[b] = x.scores[(b+1)*bBlock-1]
+	}
+}
+
+// block returns the range [lo, hi) of keys of x where a search for score
+// ends, given that the predicate of the search holds for a key of a lower
+// score and fails for a key of a higher one: the block after the fences
+// below score, or, when a fence equals score and only the full key can
+// decide, everything from there on.
+func (x *bnode) block(score float64) (lo, hi int) {
+	m := x.keys()
+	nb := min(m, bMax) / bBlock
+	b := 0
+	for b < nb && x.fence[b] < score {
+		b++
+	}
+	lo = b * bBlock
+	if b < nb && x.fence[b] == score {
+		return lo, m
+	}
+	return lo, min(lo+bBlock, m)
 }
 
 type bkids struct {
@@ -101,11 +147,13 @@ func (k *bkids) setCounts(counts []int) {
 type (
 	bleafFull struct {
 		bnode
+		_ [6]uint64 // 192 bytes so far: each block of s fills one cache line
 		s [bCap]float64
 		m [bCap]string
 	}
 	binnerFull struct { // what a descent reads first comes first
 		bnode
+		_ [6]uint64 // as in bleafFull
 		s [bCap]float64
 		k bkids
 		m [bCap]string
@@ -450,6 +498,40 @@ func (z *ZSet) firstWhere(pred func(score float64, member string) bool) (zpos, i
 	return zpos{x, lo}, rank + lo
 }
 
+// firstScore is firstWhere for the predicate "score above v" (at or above
+// v unless strict), without a call per comparison: the descent of every
+// score range.
+func (z *ZSet) firstScore(v float64, strict bool) (zpos, int) {
+	rank := 0
+	x := z.root
+	for x.kids != nil {
+		lo, hi := x.block(v)
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if s := x.scores[mid]; s > v || !strict && s == v {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		rank += x.kids.before(lo)
+		x = x.kids.kid[lo]
+	}
+	lo, hi := x.block(v)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if s := x.scores[mid]; s > v || !strict && s == v {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo == x.n {
+		return zpos{x.next, 0}, rank + lo
+	}
+	return zpos{x, lo}, rank + lo
+}
+
 // before returns the position before p (the last member when p is past the
 // end) and its rank, given p's rank.
 func (z *ZSet) before(p zpos, rank int) (zpos, int) {
@@ -503,7 +585,7 @@ func (z *ZSet) firstInRange(r *ScoreRange) (zpos, int) {
 	if !z.inRange(r) {
 		return zpos{}, -1
 	}
-	p, rank := z.firstWhere(func(s float64, _ string) bool { return r.aboveMin(s) })
+	p, rank := z.firstScore(r.Min, r.MinEx)
 	if p.leaf == nil || !r.belowMax(p.score()) {
 		return zpos{}, -1
 	}
@@ -515,7 +597,7 @@ func (z *ZSet) lastInRange(r *ScoreRange) (zpos, int) {
 	if !z.inRange(r) {
 		return zpos{}, -1
 	}
-	p, rank := z.before(z.firstWhere(func(s float64, _ string) bool { return !r.belowMax(s) }))
+	p, rank := z.before(z.firstScore(r.Max, !r.MaxEx))
 	if p.leaf == nil || !r.aboveMin(p.score()) {
 		return zpos{}, -1
 	}
@@ -802,7 +884,7 @@ func keyLess(s1 float64, m1 string, s2 float64, m2 string) bool {
 // childFor returns the child of inner node x whose subtree holds the key:
 // the number of separators at or below it.
 func (x *bnode) childFor(score float64, member string) int {
-	lo, hi := 0, x.n-1
+	lo, hi := x.block(score)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if keyLess(score, member, x.scores[mid], x.members[mid]) {
@@ -817,7 +899,7 @@ func (x *bnode) childFor(score float64, member string) int {
 // lowerBound returns the position in leaf x of the first entry at or above
 // the key.
 func (x *bnode) lowerBound(score float64, member string) int {
-	lo, hi := 0, x.n
+	lo, hi := x.block(score)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if keyLess(x.scores[mid], x.members[mid], score, member) {
@@ -872,6 +954,7 @@ func (z *ZSet) treeInsert(score float64, member string) {
 	copy(x.members[pos+1:x.n+1], x.members[pos:x.n])
 	x.scores[pos], x.members[pos] = score, member
 	x.n++
+	x.refence()
 	p.nodes[d], p.leaf = x, d
 	if x.n > bMax {
 		z.splitUp(&p)
@@ -907,6 +990,7 @@ func (z *ZSet) splitUp(p *bpath) {
 			root.kids.kid[0], root.kids.kid[1] = x, r
 			root.kids.setCounts([]int{x.size(), r.size()})
 			root.scores[0], root.members[0] = sepS, sepM
+			root.refence()
 			z.root = root
 			z.height++
 			return
@@ -922,6 +1006,7 @@ func (z *ZSet) splitUp(p *bpath) {
 		k.cum[ci+1] = k.cum[ci] + r.size()
 		parent.scores[ci], parent.members[ci] = sepS, sepM
 		parent.n++
+		parent.refence()
 		if parent.n <= bMax {
 			return
 		}
@@ -946,6 +1031,8 @@ func (z *ZSet) split(x *bnode) (r *bnode, sepS float64, sepM string) {
 			z.last = r
 		}
 		x.next = r
+		x.refence()
+		r.refence()
 		return r, r.scores[0], r.members[0]
 	}
 	// Children [0, h) stay with separators [0, h-1); separator h-1 goes up.
@@ -961,6 +1048,8 @@ func (z *ZSet) split(x *bnode) (r *bnode, sepS float64, sepM string) {
 	clear(x.kids.kid[h:x.n])
 	clear(x.members[h-1 : x.n-1])
 	x.n = h
+	x.refence()
+	r.refence()
 	return r, sepS, sepM
 }
 
@@ -973,6 +1062,7 @@ func (z *ZSet) treeMove(old float64, member string, score float64) {
 	if i > 0 && i < x.n-1 && keyLess(x.scores[i-1], x.members[i-1], score, member) &&
 		keyLess(score, member, x.scores[i+1], x.members[i+1]) {
 		x.scores[i] = score
+		x.refence()
 		return
 	}
 	z.removeAt(&p)
@@ -989,6 +1079,7 @@ func (z *ZSet) removeAt(p *bpath) {
 	copy(x.members[i:x.n-1], x.members[i+1:x.n])
 	x.n--
 	x.members[x.n] = ""
+	x.refence()
 	for d := p.leaf; d > 0; d-- {
 		x := p.nodes[d]
 		if x.n >= bMin {
@@ -1045,6 +1136,8 @@ func (z *ZSet) merge(parent *bnode, li int) {
 	parent.n--
 	k.kid[parent.n], k.cum[parent.n] = nil, 0
 	parent.members[parent.n-1] = ""
+	left.refence()
+	parent.refence()
 }
 
 // redistribute evens out the children li and li+1 of parent, whose sizes
@@ -1073,6 +1166,9 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 		left.n, right.n = nl, total-nl
 		parent.scores[li], parent.members[li] = right.scores[0], right.members[0]
 		k.cum[li] = k.before(li) + left.n
+		left.refence()
+		right.refence()
+		parent.refence()
 		return
 	}
 	// Inner nodes: line up both nodes' children and separators, with the
@@ -1110,6 +1206,9 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 	copy(right.members, sepm[nl:total-1])
 	left.n, right.n = nl, nr
 	k.cum[li] = k.before(li) + left.size()
+	left.refence()
+	right.refence()
+	parent.refence()
 }
 
 // build fills the empty tree of z with the keys given in ascending order,
@@ -1145,6 +1244,7 @@ func (z *ZSet) build(scores []float64, members []string) {
 		x.n = size
 		copy(x.scores, scores[at:at+size])
 		copy(x.members, members[at:at+size])
+		x.refence()
 		x.prev = prev
 		if prev != nil {
 			prev.next = x
@@ -1177,6 +1277,7 @@ func (z *ZSet) build(scores []float64, members []string) {
 					x.scores[j-1], x.members[j-1] = c.s, c.m
 				}
 			}
+			x.refence()
 			up = append(up, sub{x, total, level[at].s, level[at].m})
 			at += size
 		}

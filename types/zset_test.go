@@ -86,6 +86,9 @@ func checkZSet(t *testing.T, z *ZSet, m zmodel) {
 				require.True(t, zcmp(e, *hi) < 0, "%v not below its separator %v", e, *hi)
 			}
 		}
+		for b := 0; (b+1)*bBlock <= min(x.keys(), bMax); b++ {
+			require.Equal(t, x.scores[(b+1)*bBlock-1], x.fence[b], "fence %d", b)
+		}
 		if x.kids == nil {
 			require.Equal(t, z.height, depth, "leaves all at the same depth")
 			for i := 0; i < x.n; i++ {

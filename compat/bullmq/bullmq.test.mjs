@@ -24,18 +24,21 @@ const connection = {
   // ioredis 6 speaks RESP3 (HELLO 3) unless told otherwise.
   protocol: Number(process.env.BULLMQ_PROTOCOL || 3),
 };
-// BULLMQ_SKIP_INFO=1 is for diagnosis only: ioredis and BullMQ then send no
-// INFO at connect (no ready check, no version check).
-const skipInfo = process.env.BULLMQ_SKIP_INFO === '1';
-if (skipInfo) {
-  connection.enableReadyCheck = false;
-}
 
 // Everything a test opens, closed (in reverse order) after it even when the
-// test fails, so that one failure does not hang the run.
+// test fails, so that one failure does not hang the run. Errors that a
+// Worker or QueueEvents emits (a script that fails, for one) fail the test
+// then; only the first few are printed.
 let closers = [];
+let emitted = [];
 function closeLater(fn) {
   closers.push(fn);
+}
+function recordError(what, err) {
+  emitted.push(`${what}: ${err && err.message}`);
+  if (emitted.length <= 3) {
+    console.error(what, err);
+  }
 }
 async function closeAll() {
   const fns = closers.reverse();
@@ -46,6 +49,11 @@ async function closeAll() {
     } catch (err) {
       console.error('close:', err);
     }
+  }
+  const errs = emitted;
+  emitted = [];
+  if (errs.length > 0) {
+    throw new Error(`${errs.length} error events, the first: ${errs[0]}`);
   }
 }
 
@@ -65,14 +73,14 @@ function queueName(what) {
 }
 
 function newQueue(name, opts = {}) {
-  const q = new Queue(name, { connection, skipVersionCheck: skipInfo, ...opts });
+  const q = new Queue(name, { connection, ...opts });
   closeLater(() => q.close());
   return q;
 }
 
 function newWorker(name, processor, opts = {}) {
-  const w = new Worker(name, processor, { connection, skipVersionCheck: skipInfo, ...opts });
-  w.on('error', (err) => console.error(`worker ${name}:`, err));
+  const w = new Worker(name, processor, { connection, ...opts });
+  w.on('error', (err) => recordError(`worker ${name}:`, err));
   closeLater(() => w.close());
   return w;
 }
@@ -80,8 +88,8 @@ function newWorker(name, processor, opts = {}) {
 // newEvents reads the queue's event stream from its very start, so no event
 // is missed between waitUntilReady and the first XREAD BLOCK.
 async function newEvents(name, opts = { blockingTimeout: 1000 }) {
-  const qe = new QueueEvents(name, { connection, skipVersionCheck: skipInfo, lastEventId: '0-0', ...opts });
-  qe.on('error', (err) => console.error(`queueEvents ${name}:`, err));
+  const qe = new QueueEvents(name, { connection, lastEventId: '0-0', ...opts });
+  qe.on('error', (err) => recordError(`queueEvents ${name}:`, err));
   closeLater(() => qe.close());
   await qe.waitUntilReady();
   return qe;
@@ -375,7 +383,7 @@ test('progress, logs, pause and resume, promote, remove, a job scheduler and a f
   assert.equal(await queue.getJobSchedulersCount(), 0);
 
   // A flow: the parent runs once both children have completed.
-  const flow = new FlowProducer({ connection, skipVersionCheck: skipInfo });
+  const flow = new FlowProducer({ connection });
   closeLater(() => flow.close());
   const tree = await flow.add({
     name: 'parent',
