@@ -152,44 +152,6 @@ func parseKeySpec(v resp.Value) keySpec {
 	return k
 }
 
-// writeValue writes a stored reply to w: maps and sets become arrays in
-// RESP2, as they do on redis-server.
-func writeValue(w resp.Writer, v resp.Value) {
-	switch v.Kind {
-	case resp.KindStatus:
-		w.Status(v.Str)
-	case resp.KindError:
-		w.Error(v.Str)
-	case resp.KindInt:
-		w.Int(v.Int)
-	case resp.KindBulk:
-		w.Bulk(v.Str)
-	case resp.KindNullArray:
-		w.NullArray()
-	case resp.KindDouble:
-		w.Double(v.Float)
-	case resp.KindBool:
-		w.Bool(v.Int != 0)
-	case resp.KindArray:
-		w.Array(len(v.Elems))
-		for _, e := range v.Elems {
-			writeValue(w, e)
-		}
-	case resp.KindMap:
-		w.Map(len(v.Elems) / 2)
-		for _, e := range v.Elems {
-			writeValue(w, e)
-		}
-	case resp.KindSet:
-		w.Set(len(v.Elems))
-		for _, e := range v.Elems {
-			writeValue(w, e)
-		}
-	default:
-		w.NullBulk()
-	}
-}
-
 // lookupFullName finds a command by the name COMMAND INFO and DOCS take:
 // "get", or "client|list" for a subcommand, in any case.
 func lookupFullName(name string) *command {
@@ -217,7 +179,7 @@ func writeCommandInfo(w resp.Writer, cmd *command) {
 		w.NullBulk()
 		return
 	}
-	writeValue(w, m.info)
+	m.info.WriteTo(w)
 }
 
 func cmdCommand(c *call) {
@@ -254,7 +216,7 @@ func cmdCommandDocs(c *call) {
 	c.w.Map(len(list))
 	for _, cmd := range list {
 		c.w.Bulk(cmd.name)
-		writeValue(c.w, metaOf(cmd).docs)
+		metaOf(cmd).docs.WriteTo(c.w)
 	}
 }
 

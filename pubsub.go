@@ -528,43 +528,7 @@ func (c *Conn) waitBlockedPushing(ctx context.Context, k *call) {
 	k.w = held
 	c.waitBlocked(ctx, k) // a timeout reply goes to w: the hook gave it back first
 	k.w = w
-	replayValue(w, held.Value())
-}
-
-// replayValue writes v to w.
-func replayValue(w resp.Writer, v resp.Value) {
-	switch v.Kind {
-	case resp.KindStatus:
-		w.Status(v.Str)
-	case resp.KindError:
-		w.Error(v.Str)
-	case resp.KindInt:
-		w.Int(v.Int)
-	case resp.KindBulk:
-		w.Bulk(v.Str)
-	case resp.KindNullBulk, resp.KindNull:
-		w.NullBulk()
-	case resp.KindNullArray:
-		w.NullArray()
-	case resp.KindArray, resp.KindSet:
-		if v.Kind == resp.KindSet {
-			w.Set(len(v.Elems))
-		} else {
-			w.Array(len(v.Elems))
-		}
-		for _, e := range v.Elems {
-			replayValue(w, e)
-		}
-	case resp.KindMap:
-		w.Map(len(v.Elems) / 2)
-		for _, e := range v.Elems {
-			replayValue(w, e)
-		}
-	case resp.KindDouble:
-		w.Double(v.Float)
-	case resp.KindBool:
-		w.Bool(v.Int != 0)
-	}
+	held.Value().WriteTo(w)
 }
 
 // subState implements subscriber.

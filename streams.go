@@ -354,16 +354,27 @@ func streamRange(st *types.Stream, start, end types.StreamID, count int64, rev b
 	return out
 }
 
+// parseStreamIDs parses the IDs of XDEL and XACK, all of them before
+// anything changes.
+func parseStreamIDs(ids []string) ([]types.StreamID, error) {
+	parsed := make([]types.StreamID, len(ids))
+	for i, s := range ids {
+		var err error
+		if parsed[i], _, err = parseStreamID(s, true, 0, false); err != nil {
+			return nil, err
+		}
+	}
+	return parsed, nil
+}
+
 func (d *db) xdel(key string, ids []string) (int64, error) {
 	st, err := d.streamRead(key)
 	if st == nil {
 		return 0, err
 	}
-	parsed := make([]types.StreamID, len(ids))
-	for i, s := range ids {
-		if parsed[i], _, err = parseStreamID(s, true, 0, false); err != nil {
-			return 0, err
-		}
+	parsed, err := parseStreamIDs(ids)
+	if err != nil {
+		return 0, err
 	}
 	var n int64
 	for _, id := range parsed {

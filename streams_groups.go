@@ -362,11 +362,9 @@ func (d *db) xack(key, group string, ids []string) (int64, error) {
 	if g == nil {
 		return 0, nil
 	}
-	parsed := make([]types.StreamID, len(ids))
-	for i, s := range ids {
-		if parsed[i], _, err = parseStreamID(s, true, 0, false); err != nil {
-			return 0, err
-		}
+	parsed, err := parseStreamIDs(ids)
+	if err != nil {
+		return 0, err
 	}
 	var n int64
 	for _, id := range parsed {

@@ -127,3 +127,34 @@ func FuzzReadValue(f *testing.F) {
 		}
 	})
 }
+
+// TestValueWriteTo replays a reply of every kind, recorded in a protocol,
+// into a writer of the same protocol, and gets the reply written directly.
+func TestValueWriteTo(t *testing.T) {
+	write := func(w Writer) {
+		w.Array(9)
+		w.Status("OK")
+		w.Error("ERR x")
+		w.Int(-7)
+		w.Bulk("b")
+		w.NullBulk()
+		w.NullArray()
+		w.Map(1)
+		w.Bulk("k")
+		w.Set(2)
+		w.Double(1.5)
+		w.Bool(true)
+		w.Array(0)
+	}
+	for _, proto := range []int{2, 3} {
+		direct := Builder{Protocol: proto}
+		write(&direct)
+		recorded := Builder{Protocol: proto}
+		write(&recorded)
+		replayed := Builder{Protocol: proto}
+		recorded.Value().WriteTo(&replayed)
+		if got, want := replayed.Value().String(), direct.Value().String(); got != want {
+			t.Errorf("RESP%d: replayed\n%s\nwant\n%s", proto, got, want)
+		}
+	}
+}

@@ -239,3 +239,38 @@ func AppendDouble(dst []byte, f float64) []byte {
 // appendG17 is C's "%.17g"; strconv's 'g' with precision 17 matches it digit
 // for digit, exponent form included.
 func appendG17(dst []byte, f float64) []byte { return strconv.AppendFloat(dst, f, 'g', 17, 64) }
+
+// WriteTo writes v to w, as the reply it records. Record and replay in the
+// same protocol: a RESP3 record has one null where RESP2 has two.
+func (v Value) WriteTo(w Writer) {
+	switch v.Kind {
+	case KindStatus:
+		w.Status(v.Str)
+	case KindError:
+		w.Error(v.Str)
+	case KindInt:
+		w.Int(v.Int)
+	case KindBulk:
+		w.Bulk(v.Str)
+	case KindNullBulk, KindNull:
+		w.NullBulk()
+	case KindNullArray:
+		w.NullArray()
+	case KindArray, KindMap, KindSet:
+		switch v.Kind {
+		case KindArray:
+			w.Array(len(v.Elems))
+		case KindMap:
+			w.Map(len(v.Elems) / 2)
+		default:
+			w.Set(len(v.Elems))
+		}
+		for _, e := range v.Elems {
+			e.WriteTo(w)
+		}
+	case KindDouble:
+		w.Double(v.Float)
+	case KindBool:
+		w.Bool(v.Int != 0)
+	}
+}
