@@ -28,6 +28,7 @@ func (c *cmdable) begin(write bool) (*db, error) {
 		case c.db < 0 || c.db >= len(c.s.dbs):
 			return nil, ErrDBIndex
 		}
+		c.s.stat.lookups = !write // reads count keyspace hits and misses (stats.go)
 		return c.s.dbs[c.db], nil
 	}
 	c.s.mu.Lock()
@@ -40,6 +41,7 @@ func (c *cmdable) begin(write bool) (*db, error) {
 		return nil, ErrDBIndex
 	}
 	c.s.touchClock()
+	c.s.stat.lookups = !write // reads count keyspace hits and misses (stats.go)
 	return c.s.dbs[c.db], nil
 }
 

@@ -24,6 +24,8 @@ type command struct {
 	subs     []*command
 
 	subByName cmdIndex // built from subs
+
+	stat cmdStatInfo // what INFO's statistics need to know of it (stats.go)
 }
 
 // cmdFlag is a command flag, as COMMAND INFO lists them.
@@ -376,6 +378,10 @@ type call struct {
 
 	argBuf []string
 	reply  anyWriter // Do's reply
+	// known is the command of args[0] when the caller has looked it up
+	// (Do, through names); exec then does not.
+	known *command
+	names nameCache
 }
 
 // getCall takes a call context from the free list. The caller holds s.mu.
@@ -394,6 +400,7 @@ func (s *Store) putCall(c *call) {
 	c.blocked, c.timeout, c.timedOut = nil, 0, nil
 	clear(c.argBuf)
 	c.reply.reset()
+	c.known = nil
 	s.calls = append(s.calls, c)
 }
 
@@ -404,7 +411,10 @@ func (s *Store) exec(c *call) {
 		c.fail(errorf(ErrUnknownCommand, "ERR unknown command '', with args beginning with: "))
 		return
 	}
-	cmd := commands.lookup(c.args[0])
+	cmd := c.known
+	if c.known = nil; cmd == nil {
+		cmd = commands.lookup(c.args[0])
+	}
 	if cmd == nil {
 		c.fail(unknownCommandError(c.args))
 		return
@@ -422,6 +432,7 @@ func (s *Store) exec(c *call) {
 		c.conn.info.cmd = cmd // CLIENT LIST's cmd=
 	}
 	if n := len(c.args); cmd.arity > 0 && n != cmd.arity || n < -cmd.arity {
+		s.rejected(cmd) // INFO commandstats (stats.go)
 		c.fail(arityError(cmd.name))
 		return
 	}
@@ -432,7 +443,7 @@ func (s *Store) exec(c *call) {
 	if s.ps.hooks != 0 {
 		s.beforeCommand(c, cmd)
 	}
-	cmd.run(c)
+	s.runCommand(c, cmd) // cmd.run(c), counted for INFO (stats.go)
 	if s.ps.hooks != 0 {
 		s.afterCommand(c, cmd)
 	}
@@ -497,7 +508,9 @@ func (c *call) fail(err error) {
 	if c.err == nil {
 		c.err = err
 	}
-	c.w.Error(replyText(err))
+	msg := replyText(err)
+	c.s.countError(msg) // INFO errorstats (stats.go)
+	c.w.Error(msg)
 }
 
 // ok writes the status reply OK.

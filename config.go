@@ -333,6 +333,7 @@ func cmdConfigSet(c *call) {
 }
 
 func cmdConfigResetStat(c *call) {
+	c.s.resetStats() // stats.go
 	c.s.srv.commandsTotal = 0
 	c.s.srv.connsTotal = 0
 	c.ok()

@@ -44,6 +44,10 @@ func (c *cmdable) DoContext(ctx context.Context, args ...any) (any, error) {
 // do runs the command made of head, then strs, then args converted as Do
 // converts them. The typed methods that build commands (Eval, ...) pass
 // their strings as they are, which spares a conversion per argument.
+//
+// The command's name is looked up through the call's nameCache: the names
+// Go code passes (a literal "GET", the "EVALSHA" of EvalSHA) are the same
+// string on every call, found without hashing.
 func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any, error) {
 	d, err := c.begin(false)
 	if err != nil {
@@ -65,6 +69,9 @@ func (c *cmdable) do(ctx context.Context, head, strs []string, args []any) (any,
 		return nil, err
 	}
 	k.db, k.tx, k.w, k.ctx = d, c.tx, &k.reply, ctx
+	if len(k.args) > 0 {
+		k.known = k.names.lookup(k.args[0])
+	}
 	c.s.exec(k)
 	if w := k.blocked; w != nil {
 		c.end()

@@ -38,8 +38,12 @@ var infoSections = []struct {
 // "all", "everything"), or the default ones when none is named. Lines end
 // in CRLF, as on redis-server; redis_version is 7.0.15.
 //
-// Unlike Redis, memory and CPU figures describe the whole Go process, and
-// the per-command statistics are not kept.
+// The statistics count what Redis counts (see stats.go): keyspace hits and
+// misses, expired keys, error replies by code, and calls, rejected and
+// failed calls per command for the commands that go through the command
+// table (Do, scripts, connections), not the typed API. Unlike Redis, memory
+// and CPU figures describe the whole Go process, and command durations are
+// not measured: usec, usec_per_call and the latency percentiles are 0.
 func (c *cmdable) Info(sections ...string) (string, error) {
 	if _, err := c.begin(false); err != nil {
 		return "", err
@@ -291,7 +295,7 @@ func (s *Store) infoSection(name string) [][2]string {
 	case "stats":
 		return [][2]string{
 			{"total_connections_received", itoa(s.srv.connsTotal)},
-			{"total_commands_processed", itoa(s.srv.commandsTotal)},
+			{"total_commands_processed", itoa(s.stat.commands)},
 			{"instantaneous_ops_per_sec", "0"},
 			{"total_net_input_bytes", "0"},
 			{"total_net_output_bytes", "0"},
@@ -305,7 +309,7 @@ func (s *Store) infoSection(name string) [][2]string {
 			{"sync_full", "0"},
 			{"sync_partial_ok", "0"},
 			{"sync_partial_err", "0"},
-			{"expired_keys", "0"},
+			{"expired_keys", itoa(s.stat.expired)},
 			{"expired_stale_perc", "0.00"},
 			{"expired_time_cap_reached_count", "0"},
 			{"expire_cycle_cpu_milliseconds", "0"},
@@ -313,8 +317,8 @@ func (s *Store) infoSection(name string) [][2]string {
 			{"evicted_clients", "0"},
 			{"total_eviction_exceeded_time", "0"},
 			{"current_eviction_exceeded_time", "0"},
-			{"keyspace_hits", "0"},
-			{"keyspace_misses", "0"},
+			{"keyspace_hits", itoa(s.stat.hits)},
+			{"keyspace_misses", itoa(s.stat.misses)},
 			{"pubsub_channels", s.pubsubInfo("pubsub_channels")},
 			{"pubsub_patterns", s.pubsubInfo("pubsub_patterns")},
 			{"pubsubshard_channels", s.pubsubInfo("pubsubshard_channels")},
@@ -332,7 +336,7 @@ func (s *Store) infoSection(name string) [][2]string {
 			{"tracking_total_items", s.pubsubInfo("tracking_total_items")},
 			{"tracking_total_prefixes", s.pubsubInfo("tracking_total_prefixes")},
 			{"unexpected_error_replies", "0"},
-			{"total_error_replies", "0"},
+			{"total_error_replies", itoa(s.stat.errors)},
 			{"dump_payload_sanitizations", "0"},
 			{"total_reads_processed", itoa(s.srv.commandsTotal)},
 			{"total_writes_processed", itoa(s.srv.commandsTotal)},
@@ -366,6 +370,12 @@ func (s *Store) infoSection(name string) [][2]string {
 			{"used_cpu_sys_main_thread", f(sys)},
 			{"used_cpu_user_main_thread", f(user)},
 		}
+	case "commandstats":
+		return s.commandStatsInfo()
+	case "errorstats":
+		return s.errorStatsInfo()
+	case "latencystats":
+		return s.latencyStatsInfo()
 	case "cluster":
 		return [][2]string{{"cluster_enabled", "0"}}
 	case "keyspace":

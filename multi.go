@@ -79,6 +79,7 @@ func (c *Conn) execOrQueue(k *call) {
 	case runsInMulti(cmd):
 		c.s.exec(k)
 	case cmd.flags&flagNoMulti != 0:
+		c.s.rejected(cmd) // INFO commandstats (stats.go)
 		k.fail(errNoMulti)
 		c.tx.aborted = true
 	default:
@@ -97,6 +98,7 @@ func (c *Conn) execOrQueue(k *call) {
 // with EXECABORT; a refused EXEC ends the transaction at once, with an
 // EXECABORT that says why. The caller holds s.mu.
 func (c *Conn) reject(args []string, w resp.Writer, err error) {
+	c.s.rejectCommand(args, err) // INFO errorstats and commandstats (stats.go)
 	if len(args) > 0 && equalFoldASCII("exec", args[0]) {
 		c.discardTx()
 		w.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(replyText(err), "ERR "))

@@ -282,28 +282,31 @@ type scriptHost struct {
 	readOnly bool
 	wrote    bool // the run has called a write command (ScriptKill refuses then)
 	bounded  bool // the run is a bounded script, unseen by ScriptKill
-	names    [16]scriptName
+	names    nameCache
 }
 
-// scriptName caches the command a script names. The names a script passes
-// to redis.call are nearly always constants of its compiled code, the same
-// string, at the same address, on every run; the address of its bytes then
-// finds the command without hashing the name.
-type scriptName struct {
+// nameCache remembers the commands recently looked up by name, by the
+// address of the name's bytes. The names a script passes to redis.call are
+// nearly always constants of its compiled code, the same string at the same
+// address on every run, and so are the names Go code passes to Do; the
+// address then finds the command without hashing the name. A name at an
+// address seen before is the same name: the cache holds the address, so
+// the string stays alive.
+type nameCache [16]struct {
 	p   *byte
 	n   int
 	cmd *command
 }
 
 // lookup finds the command named name, as commands.lookup does.
-func (h *scriptHost) lookup(name string) *command {
+func (nc *nameCache) lookup(name string) *command {
 	p := unsafe.StringData(name)
-	e := &h.names[uintptr(unsafe.Pointer(p))>>4%uintptr(len(h.names))]
+	e := &nc[uintptr(unsafe.Pointer(p))>>4%uintptr(len(nc))]
 	if e.p == p && e.n == len(name) && p != nil {
 		return e.cmd
 	}
 	cmd := commands.lookup(name)
-	*e = scriptName{p, len(name), cmd}
+	e.p, e.n, e.cmd = p, len(name), cmd
 	return cmd
 }
 
@@ -312,7 +315,7 @@ func (h *scriptHost) Known(name string) bool { return commands.lookup(name) != n
 
 // Call implements luabind.Host: the script layer's checks, then the command.
 func (h *scriptHost) Call(args []string, w resp.Writer) {
-	cmd := h.lookup(args[0])
+	cmd := h.names.lookup(args[0])
 	if cmd == nil {
 		w.Error(scriptErrUnknown)
 		return
@@ -329,12 +332,15 @@ func (h *scriptHost) Call(args []string, w resp.Writer) {
 	}
 	switch n := len(args); {
 	case cmd.arity > 0 && n != cmd.arity || n < -cmd.arity:
+		h.s.rejected(cmd) // INFO commandstats (stats.go)
 		w.Error(scriptErrArity)
 		return
 	case cmd.flags&flagNoscript != 0:
+		h.s.rejected(cmd)
 		w.Error(scriptErrNoScript)
 		return
 	case h.readOnly && cmd.flags&(flagWrite|flagMayReplicate) != 0:
+		h.s.rejected(cmd)
 		w.Error(scriptErrReadOnly)
 		return
 	}
@@ -346,7 +352,7 @@ func (h *scriptHost) Call(args []string, w resp.Writer) {
 	}
 	k := h.s.getCall()
 	k.db, k.args, k.w, k.tx, k.inScript = h.db, args, w, h.tx, true
-	cmd.run(k)
+	h.s.runCommand(k, cmd) // cmd.run(k), counted for INFO (stats.go)
 	if h.s.ps.hooks != 0 {
 		h.s.afterScriptCall(k, cmd)
 	}

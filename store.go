@@ -44,6 +44,8 @@ type Store struct {
 	srv serverState // connections, CLIENT PAUSE, CONFIG, INFO counters (client.go), guarded by mu
 	ps  pubsubState // pub/sub, MONITOR and CLIENT TRACKING (pubsub.go, tracking.go), guarded by mu
 
+	stat statsState // INFO's keyspace, error and command statistics (stats.go), guarded by mu
+
 	waiters map[blockKey][]*waiter // callers blocked on keys, oldest first
 	ready   []blockKey             // keys created since waiters were last served
 
@@ -282,7 +284,7 @@ func (s *Store) sweep() {
 		}
 		now := s.nowMS()
 		n := s.dbs[i].expireDue(now, sweepBatch)
-		s.mu.Unlock()
+		s.unlock() // serves the XREADGROUP callers blocked on expired streams
 		if n == sweepBatch {
 			i-- // more may be due in this database
 		}
@@ -381,14 +383,22 @@ func (d *db) lookup(key string) *entry {
 
 // peek is lookup without marking the key as accessed, for the commands that
 // Redis runs with LOOKUP_NOTOUCH (TYPE, TTL, OBJECT, ...).
+//
+// When the running command reads (stats.go), the lookup counts as a
+// keyspace hit or miss.
 func (d *db) peek(key string) *entry {
 	e := d.keys[key]
-	if e == nil {
-		return nil
-	}
-	if e.expireAt != 0 && e.expireAt <= d.s.nowMS() {
+	if e != nil && e.expireAt != 0 && e.expireAt <= d.s.nowMS() {
+		d.s.stat.expired++
 		d.remove(key, e)
-		return nil
+		e = nil
+	}
+	if st := &d.s.stat; st.lookups && (!st.skipping || st.countLookup(key)) {
+		if e != nil {
+			st.hits++
+		} else {
+			st.misses++
+		}
 	}
 	return e
 }
@@ -426,7 +436,11 @@ func (d *db) setString(key, val string, keepTTL bool) *entry {
 		d.add(key, e)
 		return e
 	}
-	if !keepTTL || (e.expireAt != 0 && e.expireAt <= d.s.nowMS()) {
+	expired := e.expireAt != 0 && e.expireAt <= d.s.nowMS()
+	if expired {
+		d.s.stat.expired++ // deleted, then made anew, in Redis
+	}
+	if !keepTTL || expired {
 		d.setExpire(key, e, 0)
 	}
 	if e.typ == typeStream {
@@ -475,7 +489,8 @@ func (d *db) del(key string) bool {
 }
 
 // expireDue deletes up to max keys whose deadline is at or before now and
-// returns how many it deleted.
+// returns how many it deleted. The callers blocked on an expired stream
+// with XREADGROUP fail when the lock is released (unlock), as in Redis.
 func (d *db) expireDue(now int64, max int) int {
 	n := 0
 	for n < max {
@@ -484,8 +499,13 @@ func (d *db) expireDue(now int64, max int) int {
 			break
 		}
 		d.expires.DeleteMin()
+		e := d.keys[min.key]
 		delete(d.keys, min.key)
+		d.s.stat.expired++
 		d.modified(min.key)
+		if e != nil && e.typ == typeStream {
+			d.signalReady(min.key)
+		}
 		n++
 	}
 	return n

@@ -194,11 +194,17 @@ func (e *Engine) Load(body string) (*Script, error) {
 
 // compile parses and compiles Lua source under the given chunk name, with
 // concatenation rewritten for Lua 5.1 number formatting. A script body
-// (body true) is compiled as Redis compiles it, as the body of a function
-// without parameters: "..." is a compile error, and no vararg "arg" table is
-// made on every call. bounded reports whether a body runs a bounded
+// (body true) is compiled as the body of a function without parameters,
+// vararg only when it uses "..." (Redis loads it as a chunk, which is), so
+// that no vararg "arg" table is made on every call. Lua 5.1's syntax
+// checker (syntax51.go) reads the code first: its verdict and its error
+// texts are Lua 5.1's. bounded reports whether a body runs a bounded
 // number of instructions (see boundedStmts).
 func compile(code, name string, body bool) (proto *lua.FunctionProto, bounded bool, err error) {
+	msg, dots := syntax51(code, name, 0)
+	if msg != "" {
+		return nil, false, &Error{msg}
+	}
 	chunk, err := parse.Parse(strings.NewReader(code), name)
 	if err != nil {
 		return nil, false, &Error{syntaxMessage(err, code, name)}
@@ -206,7 +212,7 @@ func compile(code, name string, body bool) (proto *lua.FunctionProto, bounded bo
 	bounded = body && boundedStmts(chunk)
 	rewriteConcat(chunk)
 	if body {
-		fn := &ast.FunctionExpr{ParList: &ast.ParList{}, Stmts: chunk}
+		fn := &ast.FunctionExpr{ParList: &ast.ParList{HasVargs: dots}, Stmts: chunk}
 		fn.SetLine(1)
 		fn.SetLastLine(1 + strings.Count(code, "\n"))
 		ret := &ast.ReturnStmt{Exprs: []ast.Expr{fn}}

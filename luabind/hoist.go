@@ -5,24 +5,22 @@ import (
 )
 
 // Globals as constants. The globals of a script are read-only, and so is
-// every library table, so a script's read of a global other than KEYS and
-// ARGV (which each run refills) always finds the value it found when the
+// every library table (getmetatable hands out nothing that unlocks them),
+// so a script's read of a global always finds the value it found when the
 // script was compiled, and so does a read of a field of a library table
-// ("redis.call"). Going through the read-only proxies costs two hash
-// lookups per step; a constant costs none. So, once a script body is
-// compiled, its bytecode is patched:
+// ("redis.call"). KEYS and ARGV are the exception, kept so by refill: it
+// reuses their tables from run to run, and when it must make a new one it
+// patches the constants that hold the old (liveConsts). Going through the
+// read-only proxies costs two hash lookups per step; a constant costs none.
+// So, once a script body is compiled, its bytecode is patched:
 //
-//   - GETGLOBAL of such a global becomes LOADK of its value;
+//   - GETGLOBAL of an existing global becomes LOADK of its value;
 //   - the GETTABLE of a constant field that directly follows it (and that no
 //     jump lands on) becomes LOADK of the field's value;
 //   - a body that never assigns a global (no SETGLOBAL: the common case, as
 //     every such assignment fails) runs with the real globals table as its
-//     environment rather than the proxy, so the reads left (KEYS, ARGV, a
-//     missing global, which raises as before) take one lookup.
-//
-// KEYS and ARGV are constants too: refill keeps their tables from run to
-// run, and when it must make a new one it patches the constants that hold
-// the old (liveConsts).
+//     environment rather than the proxy, so that the read of a missing
+//     global, which raises as before, takes one lookup.
 //
 // The error messages that name a variable (see objName) still name the
 // global or field a patched constant came from.

@@ -128,8 +128,9 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 	}
 	// The string metatable: methods resolve through the string proxy, and
 	// adding fields to it raises.
+	var smt *lua.LTable
 	if s, ok := g.RawGetString("string").(*lua.LTable); ok {
-		smt := L.NewTable()
+		smt = L.NewTable()
 		smt.RawSetString("__index", proxy(s))
 		lock := L.NewTable()
 		lock.RawSetString("__newindex", raiseReadonly)
@@ -147,6 +148,25 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 	L.SetMetatable(g, gmt)
 	e.globals = g
 	L.G.Global = genv
+
+	// What getmetatable shows of the locked tables (see below): read-only
+	// views that lead to nothing writable.
+	view := func(real *lua.LTable) *lua.LTable {
+		v := L.NewTable()
+		mt := L.NewTable()
+		mt.RawSetString("__index", real)
+		mt.RawSetString("__newindex", raiseReadonly)
+		L.SetMetatable(v, mt)
+		protected[real] = v
+		return v
+	}
+	gmtShown := L.NewTable() // _G's metatable as Redis has it: one __index function
+	gmtShown.RawSetString("__index", gmt.RawGetString("__index"))
+	gview := view(gmtShown)
+	var sview *lua.LTable
+	if smt != nil {
+		sview = view(smt)
+	}
 
 	isProtected := func(v lua.LValue) bool {
 		t, ok := v.(*lua.LTable)
@@ -204,6 +224,37 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 		L.Push(L.Get(2))
 		L.Push(L.Get(3))
 		L.Call(3, 1)
+		return 1
+	}))
+	// getmetatable does not hand out the metatables of the locks, through
+	// which the real tables could be changed: as in Redis, a library table
+	// has none, and _G's and the strings' are read-only.
+	getmetatable := g.RawGetString("getmetatable")
+	g.RawSetString("getmetatable", e.l51Transparent(func(L *lua.LState) int {
+		top := L.GetTop()
+		if top >= 1 {
+			switch v := L.Get(1).(type) {
+			case *lua.LTable:
+				if v == genv {
+					L.Push(gview)
+					return 1
+				}
+				if _, ok := realOf[v]; ok {
+					L.Push(lua.LNil)
+					return 1
+				}
+			case lua.LString:
+				if sview != nil {
+					L.Push(sview)
+					return 1
+				}
+			}
+		}
+		L.Push(getmetatable)
+		for i := 1; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		L.Call(top, 1)
 		return 1
 	}))
 	setmetatable := g.RawGetString("setmetatable")
