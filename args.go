@@ -66,6 +66,18 @@ func intArg(s string) (int64, error) {
 // decimal or hexadecimal notation, inf and infinity in any case, no spaces, no
 // NaN.
 func parseFloat(s string) (float64, bool) {
+	if plainDecimal(s) {
+		// The common case (scores such as "1700000000123" or "2.5"):
+		// strconv reads it exactly as strtod does, and it can neither
+		// overflow nor underflow.
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil
+	}
+	return parseStrtod(s)
+}
+
+// parseStrtod is parseFloat for any input.
+func parseStrtod(s string) (float64, bool) {
 	if !validStrtod(s) {
 		return 0, false
 	}
@@ -74,6 +86,30 @@ func parseFloat(s string) (float64, bool) {
 		return 0, false // overflow, or underflow to zero: ERANGE in strtod
 	}
 	return f, true
+}
+
+// plainDecimal reports whether s is an optional '-', then up to 40 digits
+// with at most one '.' among them, and at least one digit.
+func plainDecimal(s string) bool {
+	i := 0
+	if len(s) > 0 && s[0] == '-' {
+		i = 1
+	}
+	if len(s)-i == 0 || len(s)-i > 40 {
+		return false
+	}
+	digits, dot := false, false
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits = true
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits
 }
 
 // nonZeroMantissa reports whether the mantissa of the number s has a digit

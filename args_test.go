@@ -2,6 +2,7 @@ package racefree
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,4 +71,32 @@ func TestLongDouble(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = parseLongDouble("1e5000")
 	assert.False(t, ok)
+}
+
+// TestParseFloatPlainDecimal checks parseFloat's fast path for plain
+// decimals against the general one.
+func TestParseFloatPlainDecimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	cases := []string{"0", "-0", "1.", ".5", "-.5", "007", "1.5", "-2.25", "123456789012345678901234567890", "0.1", ".", "-", "", "1.2.3"}
+	for range 20000 {
+		n := 1 + r.IntN(25)
+		b := make([]byte, 0, n+2)
+		if r.IntN(2) == 0 {
+			b = append(b, '-')
+		}
+		for j := range n {
+			if j == r.IntN(n+1) {
+				b = append(b, '.')
+			}
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		f1, ok1 := parseFloat(s)
+		f2, ok2 := parseStrtod(s)
+		if ok1 != ok2 || math.Float64bits(f1) != math.Float64bits(f2) {
+			t.Errorf("%q: fast path %v %v, strtod path %v %v", s, f1, ok1, f2, ok2)
+		}
+	}
 }

@@ -295,7 +295,7 @@ func (s *Store) infoSection(name string) [][2]string {
 	case "stats":
 		return [][2]string{
 			{"total_connections_received", itoa(s.srv.connsTotal)},
-			{"total_commands_processed", itoa(s.stat.commands)},
+			{"total_commands_processed", itoa(s.commandsProcessed())},
 			{"instantaneous_ops_per_sec", "0"},
 			{"total_net_input_bytes", "0"},
 			{"total_net_output_bytes", "0"},

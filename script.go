@@ -317,30 +317,33 @@ func (h *scriptHost) Known(name string) bool { return commands.lookup(name) != n
 func (h *scriptHost) Call(args []string, w resp.Writer) {
 	cmd := h.names.lookup(args[0])
 	if cmd == nil {
+		h.s.scriptRejected(nil, scriptErrUnknown) // INFO stats (stats.go)
 		w.Error(scriptErrUnknown)
 		return
 	}
 	if cmd.subs != nil {
 		if len(args) < 2 {
+			h.s.scriptRejected(cmd, scriptErrArity)
 			w.Error(scriptErrArity)
 			return
 		}
 		if cmd = cmd.subByName.lookup(args[1]); cmd == nil {
+			h.s.scriptRejected(nil, scriptErrUnknown)
 			w.Error(scriptErrUnknown)
 			return
 		}
 	}
 	switch n := len(args); {
 	case cmd.arity > 0 && n != cmd.arity || n < -cmd.arity:
-		h.s.rejected(cmd) // INFO commandstats (stats.go)
+		h.s.scriptRejected(cmd, scriptErrArity)
 		w.Error(scriptErrArity)
 		return
 	case cmd.flags&flagNoscript != 0:
-		h.s.rejected(cmd)
+		h.s.scriptRejected(cmd, scriptErrNoScript)
 		w.Error(scriptErrNoScript)
 		return
 	case h.readOnly && cmd.flags&(flagWrite|flagMayReplicate) != 0:
-		h.s.rejected(cmd)
+		h.s.scriptRejected(cmd, scriptErrReadOnly)
 		w.Error(scriptErrReadOnly)
 		return
 	}

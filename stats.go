@@ -41,7 +41,6 @@ import (
 // statsState holds INFO's counters. It is guarded by the store lock.
 type statsState struct {
 	cmds      []cmdStats       // by command.stat.id, made on first use
-	commands  int64            // total_commands_processed: the calls of every command
 	errors    int64            // total_error_replies
 	errCodes  map[string]int64 // Errorstats: error replies by code, made on first use
 	prevError int64            // errors when the running command began or a command nested in it ended (Redis's prev_err_count)
@@ -76,6 +75,10 @@ type cmdStatInfo struct {
 	// refused: its handler only ever refuses it (MODULE LOAD), which Redis
 	// does before running it: an error is a rejected call.
 	refused bool
+	special bool // script, refused or lookupsFor: runCommand takes the longer way
+	// specialArgs: with no more arguments than this, the command is counted
+	// as a plain one (SET without options).
+	specialArgs int
 	// lookupsFor, when set, decides from the arguments whether lookups
 	// count, and names the destination key of which only the first budget
 	// lookups count (budget < 0: every key counts).
@@ -174,14 +177,18 @@ func destArg(i int, self bool) func(args []string) (bool, string, int) {
 // STORE key), from argument from on.
 func destOption(from int, options ...string) func(args []string) (bool, string, int) {
 	return func(args []string) (bool, string, int) {
+		last := -1 // the last option wins
 		for i := from; i+1 < len(args); i++ {
 			for _, o := range options {
 				if equalFoldASCII(o, args[i]) {
-					return true, args[i+1], sourceCount(args, i+1, false)
+					last = i + 1
 				}
 			}
 		}
-		return true, "", -1
+		if last < 0 {
+			return true, "", -1
+		}
+		return true, args[last], sourceCount(args, last, false)
 	}
 }
 
@@ -200,16 +207,58 @@ func sourceCount(args []string, i int, self bool) int {
 	return n
 }
 
+func init() {
+	add := func(cmd *command) {
+		cmd.stat.id = int32(len(statCommands))
+		cmd.stat.lookups = (cmd.flags&flagWrite == 0 || slices.Contains(lookupStatCommands, cmd.name)) &&
+			!slices.Contains(noLookupStatCommands, cmd.name)
+		cmd.stat.script = slices.Contains(scriptStatCommands, cmd.name)
+		cmd.stat.refused = slices.Contains(refusedStatCommands, cmd.name)
+		cmd.stat.lookupsFor = lookupStatArgs[cmd.name]
+		cmd.stat.special = cmd.stat.script || cmd.stat.refused || cmd.stat.lookupsFor != nil
+		if cmd.name == "set" {
+			cmd.stat.specialArgs = 3 // SET key value: no GET
+		}
+		statCommands = append(statCommands, cmd)
+	}
+	for _, cmd := range commandList {
+		add(cmd)
+		for _, sub := range cmd.subs {
+			add(sub)
+		}
+	}
+}
+
 // runCommand runs cmd's handler for c and counts the call, as Redis's
 // call() does. The caller holds s.mu.
 func (s *Store) runCommand(c *call, cmd *command) {
 	st := &s.stat
-	if int(cmd.stat.id) >= len(st.cmds) {
+	if st.cmds == nil {
 		st.cmds = make([]cmdStats, len(statCommands))
 	}
-	cs := &st.cmds[cmd.stat.id]
 	st.prevError = st.errors
 	st.lookups = cmd.stat.lookups
+	if cmd.stat.special && len(c.args) > cmd.stat.specialArgs {
+		s.runSpecial(c, cmd)
+	} else {
+		cmd.run(c)
+	}
+	cs := &st.cmds[cmd.stat.id]
+	cs.calls++
+	if st.errors > st.prevError {
+		cs.failed++
+	}
+	st.prevError = st.errors
+	if c.inScript && c.err != nil {
+		st.scriptErr = replyText(c.err)
+	}
+}
+
+// runSpecial is runCommand for the commands whose counting needs more than
+// the common case: a script, arguments that decide the lookups, a command
+// that is always refused.
+func (s *Store) runSpecial(c *call, cmd *command) {
+	st := &s.stat
 	if f := cmd.stat.lookupsFor; f != nil {
 		var budget int
 		st.lookups, st.skipKey, budget = f(c.args)
@@ -221,19 +270,12 @@ func (s *Store) runCommand(c *call, cmd *command) {
 		cmd.run(c)
 	}
 	st.skipping = false
-	switch {
-	case cmd.stat.refused && c.err != nil:
-		cs.rejected++
-	case st.errors > st.prevError:
-		cs.failed++
-		fallthrough
-	default:
-		cs.calls++
-		st.commands++
-	}
-	st.prevError = st.errors
-	if c.inScript && c.err != nil {
-		st.scriptErr = replyText(c.err)
+	if cmd.stat.refused && c.err != nil {
+		// Not a call: a rejected one, counted as Redis counts a command it
+		// refuses before running it.
+		st.cmds[cmd.stat.id].calls--
+		st.cmds[cmd.stat.id].rejected++
+		st.prevError = st.errors
 	}
 }
 
@@ -275,6 +317,25 @@ func (w *statsWriter) Error(msg string) {
 		}
 	}
 	w.Writer.Error(msg)
+}
+
+// BigNumber passes a RESP3 big number on to a writer that has them, as a
+// bulk string to one that has not (the script layer's own fallback).
+func (w *statsWriter) BigNumber(s string) {
+	if bw, ok := w.Writer.(interface{ BigNumber(string) }); ok {
+		bw.BigNumber(s)
+	} else {
+		w.Writer.Bulk(s)
+	}
+}
+
+// Verbatim passes a RESP3 verbatim string on as BigNumber does.
+func (w *statsWriter) Verbatim(format, s string) {
+	if vw, ok := w.Writer.(interface{ Verbatim(format, s string) }); ok {
+		vw.Verbatim(format, s)
+	} else {
+		w.Writer.Bulk(s)
+	}
 }
 
 // countLookup reports whether a lookup of key counts while skipping: not
@@ -336,6 +397,19 @@ func (s *Store) rejected(cmd *command) {
 	st.prevError = st.errors
 }
 
+// scriptRejected counts a command a script called that was refused before
+// it ran (unknown, wrong arity, not allowed in scripts): an error reply,
+// which the script passing it on does not count again, and a rejected call
+// of cmd, if known. The caller holds s.mu.
+func (s *Store) scriptRejected(cmd *command, msg string) {
+	s.countError(msg)
+	s.stat.scriptErr = msg
+	if cmd != nil {
+		s.rejected(cmd)
+	}
+	s.stat.prevError = s.stat.errors
+}
+
 // statCommand returns the command args names, whatever its arity; nil for
 // an unknown command or subcommand.
 func statCommand(args []string) *command {
@@ -354,9 +428,18 @@ func statCommand(args []string) *command {
 func (s *Store) resetStats() {
 	st := &s.stat
 	clear(st.cmds)
-	st.commands = 0
 	st.errors, st.errCodes = 0, nil
 	st.hits, st.misses, st.expired = 0, 0, 0
+}
+
+// commandsProcessed is total_commands_processed: the calls of every
+// command.
+func (s *Store) commandsProcessed() int64 {
+	var n int64
+	for _, cs := range s.stat.cmds {
+		n += cs.calls
+	}
+	return n
 }
 
 // commandStatsInfo is INFO's Commandstats section: the commands called or

@@ -20,8 +20,12 @@ import (
 // delivered ID. As in Redis, a waiter whose group is destroyed gets a
 // NOGROUP error (XGROUP DESTROY signals the key), and one whose stream is
 // deleted or overwritten gets ErrStreamDeleted (d.remove and d.setString
-// signal stream keys, d.flush the streams waited on). Unlike Redis, SWAPDB
-// and the active expiry of a stream do not wake such waiters.
+// signal stream keys, d.flush the streams waited on). SWAPDB serves the
+// waiters of both databases: ErrStreamDeleted when no stream is left under
+// the key, NOGROUP when the stream swapped in lacks the group, its entries
+// when it has new ones for it. The background expiry of a stream fails its
+// waiters with ErrStreamDeleted too (d.expireDue signals it, the sweep
+// serves them before releasing the lock).
 
 // Errors of the consumer group commands. Texts that name a key or group are
 // instances of ErrNoGroup.

@@ -201,9 +201,12 @@ func (e *Engine) Load(body string) (*Script, error) {
 // texts are Lua 5.1's. bounded reports whether a body runs a bounded
 // number of instructions (see boundedStmts).
 func compile(code, name string, body bool) (proto *lua.FunctionProto, bounded bool, err error) {
-	msg, dots := syntax51(code, name, 0)
-	if msg != "" {
-		return nil, false, &Error{msg}
+	check := syntax51(code, name, 0)
+	if check.msg != "" {
+		return nil, false, &Error{check.msg}
+	}
+	if check.code != "" {
+		code = check.code
 	}
 	chunk, err := parse.Parse(strings.NewReader(code), name)
 	if err != nil {
@@ -212,7 +215,7 @@ func compile(code, name string, body bool) (proto *lua.FunctionProto, bounded bo
 	bounded = body && boundedStmts(chunk)
 	rewriteConcat(chunk)
 	if body {
-		fn := &ast.FunctionExpr{ParList: &ast.ParList{HasVargs: dots}, Stmts: chunk}
+		fn := &ast.FunctionExpr{ParList: &ast.ParList{HasVargs: check.dots}, Stmts: chunk}
 		fn.SetLine(1)
 		fn.SetLastLine(1 + strings.Count(code, "\n"))
 		ret := &ast.ReturnStmt{Exprs: []ast.Expr{fn}}

@@ -1755,6 +1755,7 @@ func (sp l51Spec) formatUint(v uint64, conv byte) string {
 
 func (sp l51Spec) formatFloat(f float64, conv byte) string {
 	upper := conv == 'E' || conv == 'G'
+	f = vmNaN(f)
 	neg := math.Signbit(f)
 	if math.IsInf(f, 0) || f != f {
 		s := "inf"

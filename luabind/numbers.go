@@ -10,7 +10,22 @@ import (
 
 // formatNumber is how Lua 5.1 turns numbers into text ("%.14g": tostring,
 // "..", string coercion); gopher-lua uses Go's shortest form instead.
-func formatNumber(f float64) string { return c51FormatNumber(f) }
+func formatNumber(f float64) string { return c51FormatNumber(vmNaN(f)) }
+
+// goNaN is the bit pattern of Go's math.NaN() without its sign.
+const goNaN = 0x7ff8000000000001
+
+// vmNaN maps the NaN gopher-lua's VM computes for x % 0, inf % y and a
+// negative number to a fractional power (Go's math.NaN(), from math.Mod
+// and math.Pow) to the NaN Lua 5.1 computes there on x86-64: the FPU's
+// default NaN, whose sign bit is set ("-nan"). A sign flipped since (by
+// unary minus) stays flipped. Every other value is returned as it is.
+func vmNaN(f float64) float64 {
+	if b := math.Float64bits(f); b&^(1<<63) == goNaN {
+		return math.Float64frombits((b ^ 1<<63) &^ 1)
+	}
+	return f
+}
 
 // formatArg is how Redis turns a Lua number into a command argument:
 // "%.17g".

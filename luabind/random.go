@@ -25,13 +25,13 @@ func (e *Engine) luaRandom(L *lua.LState) int {
 	case 0:
 		L.Push(lua.LNumber(r))
 	case 1:
-		m := L.CheckInt(1)
+		m := c51CheckInt(L, 1)
 		if m < 1 {
 			L.ArgError(1, "interval is empty")
 		}
 		L.Push(lua.LNumber(math.Floor(r*float64(m)) + 1))
 	case 2:
-		m, n := L.CheckInt(1), L.CheckInt(2)
+		m, n := c51CheckInt(L, 1), c51CheckInt(L, 2)
 		if m > n {
 			L.ArgError(2, "interval is empty")
 		}
@@ -43,7 +43,11 @@ func (e *Engine) luaRandom(L *lua.LState) int {
 }
 
 func (e *Engine) luaRandomseed(L *lua.LState) int {
-	s := int32(int64(float64(L.CheckNumber(1))))
+	s := int32(c51Int64(c51CheckNumber(L, 1)))
 	e.rand = (uint64(uint32(s))<<16 | 0x330E) & randMask
 	return 0
 }
+
+// c51CheckInt is luaL_checkint: luaL_checkinteger cut to a C int (strings
+// that read as numbers are accepted, as everywhere in Lua 5.1's library).
+func c51CheckInt(L *lua.LState, i int) int { return int(int32(c51CheckInteger(L, i))) }

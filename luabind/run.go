@@ -138,6 +138,9 @@ func (e *Engine) errorHandler(L *lua.LState) int {
 // errorText is the reply for a script that failed.
 func (e *Engine) errorText(err error) string {
 	msg := errorMessage(err)
+	if r := e.run; r != nil && r.errSource == "" {
+		r.errSource, r.errLine = l51OverflowWhere(msg) // stack51.go
+	}
 	if r := e.run; r != nil && r.errSource != "" && r.errLine > 0 {
 		source := r.errSource
 		if source == "user_script" || source == "user_function" {

@@ -132,6 +132,7 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 	if s, ok := g.RawGetString("string").(*lua.LTable); ok {
 		smt = L.NewTable()
 		smt.RawSetString("__index", proxy(s))
+		e.l51StringArith(smt) // strarith51.go
 		lock := L.NewTable()
 		lock.RawSetString("__newindex", raiseReadonly)
 		L.SetMetatable(smt, lock)
@@ -165,7 +166,10 @@ func (e *Engine) lockGlobals(g *lua.LTable) {
 	gview := view(gmtShown)
 	var sview *lua.LTable
 	if smt != nil {
-		sview = view(smt)
+		// As Redis has it: __index only, not the arithmetic of strarith51.go.
+		smtShown := L.NewTable()
+		smtShown.RawSetString("__index", smt.RawGetString("__index"))
+		sview = view(smtShown)
 	}
 
 	isProtected := func(v lua.LValue) bool {

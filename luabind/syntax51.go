@@ -12,6 +12,7 @@ package luabind
 // allocation is the token buffer, and the message when there is an error.
 
 import (
+	"math"
 	"strconv"
 )
 
@@ -99,13 +100,26 @@ type s51State struct {
 	nCcalls int
 	fs      []*s51Func
 	dots    bool // the main function uses "..."
+	// fixed is the source with the numerals gopher-lua misreads replaced,
+	// once there is one (see fixNumeral).
+	fixed []byte
+	done  int // the part of src copied to fixed
+}
+
+// s51Result is the verdict of syntax51.
+type s51Result struct {
+	msg  string // Lua 5.1's error, "" when it accepts the code
+	dots bool   // the main function uses "..."
+	// code is the source for gopher-lua when it differs: numerals that
+	// gopher-lua reads otherwise ("012" as octal, "0x1p4", "1e500")
+	// replaced by ones it reads as Lua 5.1 does. "" when no change.
+	code string
 }
 
 // syntax51 checks code as Lua 5.1's parser does when loading it as a chunk
-// named chunk (as luaO_chunkid prints it) and returns its first error, or
-// "" when Lua 5.1 accepts it; dots reports whether the main function uses
-// "...". nCcalls is the C call depth Lua 5.1 would start the parse at.
-func syntax51(code, chunk string, nCcalls int) (msg string, dots bool) {
+// named chunk (as luaO_chunkid prints it). nCcalls is the C call depth Lua
+// 5.1 would start the parse at.
+func syntax51(code, chunk string, nCcalls int) (res s51Result) {
 	ls := &s51State{src: code, line: 1, last: 1, ahead: t51None, chunk: chunk, nCcalls: nCcalls}
 	defer func() {
 		if r := recover(); r != nil {
@@ -113,7 +127,7 @@ func syntax51(code, chunk string, nCcalls int) (msg string, dots bool) {
 			if !ok {
 				panic(r)
 			}
-			msg = e.msg
+			res = s51Result{msg: e.msg}
 		}
 	}()
 	ls.next()
@@ -122,7 +136,11 @@ func syntax51(code, chunk string, nCcalls int) (msg string, dots bool) {
 	ls.advance()
 	ls.chunkBody()
 	ls.check(t51EOS)
-	return "", ls.dots
+	res.dots = ls.dots
+	if ls.fixed != nil {
+		res.code = string(append(ls.fixed, code[ls.done:]...))
+	}
+	return res
 }
 
 func (ls *s51State) fn() *s51Func { return ls.fs[len(ls.fs)-1] }
@@ -245,6 +263,7 @@ func s51IsAlnum(c int) bool { return s51IsAlpha(c) || s51IsDigit(c) }
 func s51IsSpace(c int) bool { return c >= 0 && c51IsSpace(byte(c)) }
 
 func (ls *s51State) readNumeral() {
+	start := ls.pos - 1 - len(ls.buf)
 	for {
 		ls.saveAndNext()
 		if !s51IsDigit(ls.current) && ls.current != '.' {
@@ -257,9 +276,57 @@ func (ls *s51State) readNumeral() {
 	for s51IsAlnum(ls.current) || ls.current == '_' {
 		ls.saveAndNext()
 	}
-	if _, ok := c51StrToNumber(string(ls.buf)); !ok {
+	f, ok := c51StrToNumber(string(ls.buf))
+	if !ok {
 		ls.lexError("malformed number", t51Number)
 	}
+	if !s51GopherReads(ls.buf) {
+		ls.fixNumeral(start, ls.pos-1, f)
+	}
+}
+
+// s51GopherReads reports whether gopher-lua reads numeral n as Lua 5.1
+// does: a decimal without a leading zero before a digit whose value is
+// finite, or a hexadecimal integer of at most 15 digits.
+func s51GopherReads(n []byte) bool {
+	if len(n) > 2 && n[0] == '0' && n[1]|0x20 == 'x' {
+		if len(n) > 17 {
+			return false
+		}
+		for _, c := range n[2:] {
+			if !c51IsHex(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if len(n) > 1 && n[0] == '0' && c51IsDigit(n[1]) {
+		return false
+	}
+	exp := 0
+	for i, c := range n {
+		if c|0x20 == 'e' {
+			exp, _ = strconv.Atoi(string(n[i+1:]))
+			break
+		}
+	}
+	return exp > -300 && exp < 300 // far from overflow and from denormals
+}
+
+// fixNumeral replaces src[start:end], a numeral of value f, in the source
+// for gopher-lua.
+func (ls *s51State) fixNumeral(start, end int, f float64) {
+	if ls.fixed == nil {
+		ls.fixed = make([]byte, 0, len(ls.src)+16)
+	}
+	ls.fixed = append(ls.fixed, ls.src[ls.done:start]...)
+	switch {
+	case math.IsInf(f, 1):
+		ls.fixed = append(ls.fixed, "(1/0)"...)
+	default:
+		ls.fixed = strconv.AppendFloat(ls.fixed, f, 'g', -1, 64)
+	}
+	ls.done = end
 }
 
 // skipSep reads "[" or "]" and the "=" after it: the level of a long
@@ -290,14 +357,7 @@ func (ls *s51State) readLongString(isString bool, sep int) {
 				ls.lexError("unfinished long string", t51EOS)
 			}
 			ls.lexError("unfinished long comment", t51EOS)
-		case '[':
-			if ls.skipSep() == sep {
-				ls.saveAndNext()
-				if sep == 0 {
-					ls.lexError("nesting of [[...]] is deprecated", '[')
-				}
-			}
-		case ']':
+		case ']': // Redis's Lua has no nesting of [[...]]
 			if ls.skipSep() == sep {
 				ls.saveAndNext()
 				return
@@ -739,10 +799,11 @@ func (ls *s51State) localStat() {
 }
 
 func (ls *s51State) exprStat() {
-	if ls.primaryExp() == e51Call {
+	kind := ls.primaryExp()
+	if kind == e51Call {
 		return
 	}
-	ls.assignment(e51Var, 1)
+	ls.assignment(kind, 1)
 }
 
 func (ls *s51State) assignment(kind, nvars int) {
