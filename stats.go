@@ -238,11 +238,7 @@ func (s *Store) runCommand(c *call, cmd *command) {
 	}
 	st.prevError = st.errors
 	st.lookups = cmd.stat.lookups
-	if cmd.stat.special && len(c.args) > cmd.stat.specialArgs {
-		s.runSpecial(c, cmd)
-	} else {
-		cmd.run(c)
-	}
+	s.runHandler(c, cmd)
 	cs := &st.cmds[cmd.stat.id]
 	cs.calls++
 	if st.errors > st.prevError {
@@ -253,6 +249,25 @@ func (s *Store) runCommand(c *call, cmd *command) {
 		st.scriptErr = replyText(c.err)
 	}
 }
+
+// runHandler runs cmd's handler. A handler that panics is a racefree bug;
+// its panic becomes an error reply, so that the store lock, which the
+// caller holds, is released as usual and the store goes on serving.
+func (s *Store) runHandler(c *call, cmd *command) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.fail(errorf(errInternal, "ERR racefree internal error in '%s': %v", cmd.name, r))
+		}
+	}()
+	if cmd.stat.special && len(c.args) > cmd.stat.specialArgs {
+		s.runSpecial(c, cmd)
+	} else {
+		cmd.run(c)
+	}
+}
+
+// errInternal is the error reply of a command whose handler panicked.
+var errInternal = newError("ERR racefree internal error")
 
 // runSpecial is runCommand for the commands whose counting needs more than
 // the common case: a script, arguments that decide the lookups, a command

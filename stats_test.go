@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/racefree/racefree/internal/difftest"
+	"github.com/racefree/racefree/resp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -377,4 +378,23 @@ func TestStatsResetMatchesRedis(t *testing.T) {
 	assert.Equal(t, want.cmds, got.cmds)
 	assert.Equal(t, want.errs, got.errs)
 	assert.Equal(t, want.fields, got.fields)
+}
+
+// TestHandlerPanicBecomesError checks that a handler that panics gets an
+// error reply and leaves the store usable.
+func TestHandlerPanicBecomesError(t *testing.T) {
+	s := newTestStore(t)
+	s.mu.Lock()
+	c := s.getCall()
+	var b resp.Builder
+	c.db, c.args, c.w = s.dbs[0], []string{"boom"}, &b
+	s.runHandler(c, &command{name: "boom", run: func(*call) { panic("index out of range") }})
+	s.putCall(c)
+	s.mu.Unlock()
+	if got := b.Value(); got.Kind != resp.KindError || !strings.Contains(got.Str, "racefree internal error in 'boom': index out of range") {
+		t.Fatalf("reply %v", got)
+	}
+	if err := s.Set("k", "v", 0); err != nil {
+		t.Fatalf("the store after a panic: %v", err)
+	}
 }
