@@ -124,6 +124,14 @@ func (c *Conn) Exec(ctx context.Context, args []string, w resp.Writer) (closeAft
 	return quit
 }
 
+// MayBlock reports whether args is a command that can wait for other
+// clients (BLPOP, XREAD BLOCK, WAIT, ...): while Exec runs it, a server
+// should watch the connection, to end the wait if the client hangs up.
+func (c *Conn) MayBlock(args []string) bool {
+	cmd := resolveCommand(args)
+	return cmd != nil && (cmd.flags&flagBlocking != 0 || cmd.name == "wait")
+}
+
 // resolveCommand returns the command (or subcommand) args name when exec
 // would run it, nil when exec answers with an unknown-command or arity error
 // first (those errors come before NOAUTH in Redis).

@@ -3,6 +3,7 @@ package racefree
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,4 +160,18 @@ func TestConnBlockingContext(t *testing.T) {
 	c.Exec(ctx, []string{"BLPOP", "nolist", "0"}, &b)
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.Equal(t, resp.KindNullArray, b.Value().Kind)
+}
+
+func TestConnMayBlock(t *testing.T) {
+	s := newTestStore(t)
+	c := s.NewConn()
+	defer c.Close()
+	for args, want := range map[string]bool{
+		"BLPOP l 0": true, "bzpopmin z 1": true, "XREAD BLOCK 0 STREAMS s $": true, "wait 1 0": true,
+		"XREADGROUP GROUP g c STREAMS s >": true, "GET k": false, "nosuch": false, "": false,
+	} {
+		if got := c.MayBlock(strings.Fields(args)); got != want {
+			t.Errorf("MayBlock(%q) = %v, want %v", args, got, want)
+		}
+	}
 }

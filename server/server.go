@@ -11,7 +11,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -99,7 +98,7 @@ func Serve(ctx context.Context, s *racefree.Store, c net.Conn) error {
 		wmu.Lock()
 		enc.SetProto(conn.Proto())
 		var closeAfter, gone bool
-		if br.Buffered() == 0 && mayBlock(args) {
+		if br.Buffered() == 0 && conn.MayBlock(args) {
 			closeAfter, gone = execWatchingEOF(ctx, c, br, func(ctx context.Context) bool {
 				return conn.Exec(ctx, args, enc)
 			})
@@ -292,17 +291,6 @@ func Dialer(s *racefree.Store) func(ctx context.Context, network, addr string) (
 		}
 		return Dial(s), nil
 	}
-}
-
-// mayBlock reports whether a command can keep the connection waiting: a
-// blocking command, during which Serve must still notice the client
-// leaving.
-func mayBlock(args []string) bool {
-	switch strings.ToLower(args[0]) {
-	case "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup", "wait":
-		return true
-	}
-	return false
 }
 
 // execWatchingEOF runs exec while it watches the connection for the client
