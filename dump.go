@@ -401,35 +401,44 @@ func newListpack() *listpack { return &listpack{buf: make([]byte, 6, 64)} }
 
 // append adds s, as an integer when it is one in canonical form.
 func (lp *listpack) append(s string) {
+	if v, ok := types.ParseSetInt(s); ok {
+		lp.appendInt(v)
+		return
+	}
 	start := len(lp.buf)
 	b := lp.buf
-	if v, ok := types.ParseSetInt(s); ok {
-		switch {
-		case v >= 0 && v <= 127:
-			b = append(b, byte(v))
-		case v >= -4096 && v <= 4095:
-			u := uint16(v) & 0x1fff
-			b = append(b, byte(u>>8)|0xc0, byte(u))
-		case v >= math.MinInt16 && v <= math.MaxInt16:
-			b = binary.LittleEndian.AppendUint16(append(b, 0xf1), uint16(v))
-		case v >= -1<<23 && v < 1<<23:
-			u := uint32(v)
-			b = append(b, 0xf2, byte(u), byte(u>>8), byte(u>>16))
-		case v >= math.MinInt32 && v <= math.MaxInt32:
-			b = binary.LittleEndian.AppendUint32(append(b, 0xf3), uint32(v))
-		default:
-			b = binary.LittleEndian.AppendUint64(append(b, 0xf4), uint64(v))
-		}
-	} else {
-		switch n := len(s); {
-		case n < 64:
-			b = append(b, 0x80|byte(n))
-		case n < 4096:
-			b = append(b, 0xe0|byte(n>>8), byte(n))
-		default:
-			b = binary.LittleEndian.AppendUint32(append(b, 0xf0), uint32(n))
-		}
-		b = append(b, s...)
+	switch n := len(s); {
+	case n < 64:
+		b = append(b, 0x80|byte(n))
+	case n < 4096:
+		b = append(b, 0xe0|byte(n>>8), byte(n))
+	default:
+		b = binary.LittleEndian.AppendUint32(append(b, 0xf0), uint32(n))
+	}
+	b = append(b, s...)
+	lp.buf = appendBacklen(b, len(b)-start)
+	lp.n++
+}
+
+// appendInt adds an integer in the smallest encoding that holds it.
+func (lp *listpack) appendInt(v int64) {
+	start := len(lp.buf)
+	b := lp.buf
+	switch {
+	case v >= 0 && v <= 127:
+		b = append(b, byte(v))
+	case v >= -4096 && v <= 4095:
+		u := uint16(v) & 0x1fff
+		b = append(b, byte(u>>8)|0xc0, byte(u))
+	case v >= math.MinInt16 && v <= math.MaxInt16:
+		b = binary.LittleEndian.AppendUint16(append(b, 0xf1), uint16(v))
+	case v >= -1<<23 && v < 1<<23:
+		u := uint32(v)
+		b = append(b, 0xf2, byte(u), byte(u>>8), byte(u>>16))
+	case v >= math.MinInt32 && v <= math.MaxInt32:
+		b = binary.LittleEndian.AppendUint32(append(b, 0xf3), uint32(v))
+	default:
+		b = binary.LittleEndian.AppendUint64(append(b, 0xf4), uint64(v))
 	}
 	lp.buf = appendBacklen(b, len(b)-start)
 	lp.n++
@@ -1028,14 +1037,13 @@ func streamListpack(master types.StreamID, fields []string, entries []types.Stre
 			live++
 		}
 	}
-	lpInt := func(v int64) { lp.append(strconv.FormatInt(v, 10)) }
-	lpInt(int64(live))
-	lpInt(int64(len(entries) - live))
-	lpInt(int64(len(fields)))
+	lp.appendInt(int64(live))
+	lp.appendInt(int64(len(entries) - live))
+	lp.appendInt(int64(len(fields)))
 	for _, f := range fields {
 		lp.append(f)
 	}
-	lpInt(0)
+	lp.appendInt(0)
 	for _, e := range entries {
 		same := len(e.Pairs) == 2*len(fields)
 		for i := 0; same && i < len(fields); i++ {
@@ -1048,21 +1056,21 @@ func streamListpack(master types.StreamID, fields []string, entries []types.Stre
 		if same {
 			flags |= streamFlagSameFields
 		}
-		lpInt(flags)
-		lpInt(int64(e.ID.Ms - master.Ms))
-		lpInt(int64(e.ID.Seq - master.Seq))
+		lp.appendInt(flags)
+		lp.appendInt(int64(e.ID.Ms - master.Ms))
+		lp.appendInt(int64(e.ID.Seq - master.Seq))
 		n := len(e.Pairs) / 2
 		if same {
 			for i := 1; i < len(e.Pairs); i += 2 {
 				lp.append(e.Pairs[i])
 			}
-			lpInt(int64(n + 3))
+			lp.appendInt(int64(n + 3))
 		} else {
-			lpInt(int64(n))
+			lp.appendInt(int64(n))
 			for _, p := range e.Pairs {
 				lp.append(p)
 			}
-			lpInt(int64(2*n + 4))
+			lp.appendInt(int64(2*n + 4))
 		}
 	}
 	return lp.bytes()

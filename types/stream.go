@@ -163,7 +163,7 @@ func lpIntSize(v int64) int {
 // lpStrSize is the size of a string element of a listpack, stored as an
 // integer when it reads as one, backlen included.
 func lpStrSize(s string) int {
-	if v, ok := lpInt(s); ok {
+	if v, ok := ParseSetInt(s); ok {
 		return lpIntSize(v)
 	}
 	n := len(s)
@@ -186,48 +186,6 @@ func lpStrSize(s string) int {
 		return n + 4
 	}
 	return n + 5
-}
-
-// lpInt parses s as a listpack does to store it as an integer: a canonical
-// 64-bit decimal (no sign '+', no leading zeros, "-0" excluded).
-func lpInt(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 20 {
-		return 0, false
-	}
-	if s == "0" {
-		return 0, true
-	}
-	i, neg := 0, false
-	if s[0] == '-' {
-		neg, i = true, 1
-		if len(s) == 1 {
-			return 0, false
-		}
-	}
-	if s[i] < '1' || s[i] > '9' {
-		return 0, false
-	}
-	var v uint64
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		if v > (math.MaxUint64-9)/10 {
-			return 0, false
-		}
-		v = v*10 + uint64(c-'0')
-	}
-	if neg {
-		if v > 1<<63 {
-			return 0, false
-		}
-		return -int64(v), true
-	}
-	if v > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(v), true
 }
 
 func sameFields(master, pairs []string) bool {
