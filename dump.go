@@ -195,8 +195,7 @@ func (d *db) restore(key, payload string, ttl int64, replace, absTTL bool, idle 
 		return errRestoreTTL
 	}
 	p := []byte(payload)
-	if len(p) < 10 || binary.LittleEndian.Uint16(p[len(p)-10:]) > rdbVersion ||
-		binary.LittleEndian.Uint64(p[len(p)-8:]) != crc64Jones(0, p[:len(p)-8]) {
+	if !payloadOK(p) {
 		return ErrDumpPayload
 	}
 	// Like Redis, read the value from the whole payload: a value that runs
@@ -247,9 +246,22 @@ func dumpEntry(e *entry) string {
 	case typeStream:
 		b = appendStream(b, e)
 	}
+	return sealPayload(b)
+}
+
+// sealPayload appends the DUMP footer to b: the RDB version (2 bytes,
+// little endian) and a CRC64 of everything before (8 bytes, little endian).
+func sealPayload(b []byte) string {
 	b = binary.LittleEndian.AppendUint16(b, rdbVersion)
 	b = binary.LittleEndian.AppendUint64(b, crc64Jones(0, b))
 	return string(b)
+}
+
+// payloadOK reports whether p ends in a footer sealPayload could have
+// written: an RDB version racefree reads and the CRC64 of what comes before.
+func payloadOK(p []byte) bool {
+	return len(p) >= 10 && binary.LittleEndian.Uint16(p[len(p)-10:]) <= rdbVersion &&
+		binary.LittleEndian.Uint64(p[len(p)-8:]) == crc64Jones(0, p[:len(p)-8])
 }
 
 // appendRDBValue appends s as Redis saves a string value: as an 8, 16 or
@@ -681,13 +693,12 @@ func (r *rdbReader) byte() byte {
 }
 
 func (r *rdbReader) len() int {
-	n, rest, ok := readRDBLen(r.p)
-	if !ok || n > uint64(len(r.p))*8+64 {
+	n := r.u64()
+	if n > uint64(len(r.p))*8+64 {
 		// No collection holds more elements than the payload has bytes.
 		r.bad = true
 		return 0
 	}
-	r.p = rest
 	return int(n)
 }
 

@@ -427,9 +427,7 @@ func dumpFunctions(f *luabind.Functions) string {
 		b = append(b, rdbOpcodeFunction2)
 		b = appendRDBString(b, l.Code)
 	}
-	b = binary.LittleEndian.AppendUint16(b, rdbVersion)
-	b = binary.LittleEndian.AppendUint64(b, crc64Jones(0, b))
-	return string(b)
+	return sealPayload(b)
 }
 
 // appendRDBString appends s as Redis saves a string with rdbcompression
@@ -518,8 +516,7 @@ func restoreFunctions(f *luabind.Functions, payload, policy string) error {
 		return ErrRestorePolicy
 	}
 	p := []byte(payload)
-	if len(p) < 10 || binary.LittleEndian.Uint16(p[len(p)-10:]) > rdbVersion ||
-		binary.LittleEndian.Uint64(p[len(p)-8:]) != crc64Jones(0, p[:len(p)-8]) {
+	if !payloadOK(p) {
 		return ErrFunctionPayload
 	}
 	var codes []string
