@@ -103,20 +103,7 @@ func (d *db) hdel(key string, fields []string) (int64, error) {
 		return 0, err
 	}
 	h := e.obj.(*types.Hash)
-	var n int64
-	for _, f := range fields {
-		if h.Delete(f) {
-			n++
-			if h.Len() == 0 {
-				d.remove(key, e)
-				return n, nil
-			}
-		}
-	}
-	if n > 0 {
-		d.modified(key)
-	}
-	return n, nil
+	return d.removeEach(key, e, fields, h.Delete, h.Len), nil
 }
 
 // hincrby adds incr to the integer in field (0 if it does not exist).

@@ -64,20 +64,7 @@ func (d *db) srem(key string, members []string) (int64, error) {
 		return 0, err
 	}
 	s := e.obj.(*types.Set)
-	var n int64
-	for _, m := range members {
-		if s.Remove(m) {
-			n++
-			if s.Len() == 0 {
-				d.remove(key, e)
-				return n, nil
-			}
-		}
-	}
-	if n > 0 {
-		d.modified(key)
-	}
-	return n, nil
+	return d.removeEach(key, e, members, s.Remove, s.Len), nil
 }
 
 func (d *db) scard(key string) (int64, error) {

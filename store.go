@@ -540,3 +540,23 @@ func (d *db) flush() {
 	d.keys = make(map[string]*entry)
 	d.expires.Clear(false)
 }
+
+// removeEach deletes each of names from key's container (entry e) with
+// del, as SREM, ZREM and HDEL do, and returns how many were there. The key
+// goes with its last element; the change is signalled once.
+func (d *db) removeEach(key string, e *entry, names []string, del func(string) bool, size func() int) int64 {
+	var n int64
+	for _, name := range names {
+		if del(name) {
+			n++
+			if size() == 0 {
+				d.remove(key, e)
+				return n
+			}
+		}
+	}
+	if n > 0 {
+		d.modified(key)
+	}
+	return n
+}

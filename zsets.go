@@ -153,20 +153,7 @@ func (d *db) zrem(key string, members []string) (int64, error) {
 		return 0, err
 	}
 	z := e.obj.(*types.ZSet)
-	var n int64
-	for _, m := range members {
-		if z.Delete(m) {
-			n++
-			if z.Len() == 0 {
-				d.remove(key, e)
-				return n, nil
-			}
-		}
-	}
-	if n > 0 {
-		d.modified(key)
-	}
-	return n, nil
+	return d.removeEach(key, e, members, z.Delete, z.Len), nil
 }
 
 func (d *db) zscore(key, member string) (float64, bool, error) {
