@@ -3,7 +3,6 @@ package racefree
 import (
 	"errors"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/google/btree"
@@ -21,7 +20,7 @@ import (
 type Store struct {
 	cmdable // the typed API on database 0
 
-	mu     sync.Mutex
+	mu     storeLock
 	dbs    []*db
 	clock  Clock
 	custom bool          // the clock is not the system clock: refresh lru per call
