@@ -432,11 +432,9 @@ func memoryUsage(key string, e *entry) int64 {
 	n := overhead + int64(len(key))
 	switch e.typ {
 	case typeString:
-		n += int64(len(e.str))
+		n += int64(len(e.str()))
 	default:
-		if s, ok := e.obj.(interface{ Len() int }); ok {
-			n += int64(s.Len()) * 48
-		}
+		n += int64(e.container().Len()) * 48
 	}
 	return n
 }

@@ -93,7 +93,7 @@ func (d *db) storeBits(key string, e *entry, val string) {
 	if e == nil {
 		e = d.setString(key, val, false)
 	} else {
-		e.str = val
+		e.setStr(val)
 		d.modified(key)
 	}
 	e.enc = encRaw
@@ -126,7 +126,7 @@ func (d *db) setBit(key string, offset, value int64) (int64, error) {
 	}
 	var old string
 	if e != nil {
-		old = e.str
+		old = e.str()
 	}
 	i, mask := uint64(offset>>3), byte(0x80>>(offset&7))
 	var prev int64
@@ -185,7 +185,7 @@ func (d *db) getBit(key string, offset int64) (int64, error) {
 	if err != nil || e == nil {
 		return 0, err
 	}
-	if i := offset >> 3; i < int64(len(e.str)) && e.str[i]&(0x80>>(offset&7)) != 0 {
+	if i := offset >> 3; i < int64(len(e.str())) && e.str()[i]&(0x80>>(offset&7)) != 0 {
 		return 1, nil
 	}
 	return 0, nil
@@ -254,7 +254,7 @@ func (d *db) bitCount(key string, r *BitRange, argErr error) (int64, error) {
 	if argErr != nil {
 		return 0, argErr
 	}
-	s := e.str
+	s := e.str()
 	if r == nil {
 		return popcount(s), nil
 	}
@@ -372,7 +372,7 @@ func (d *db) bitPos(key string, bit int64, q bitPosQuery, argErr error) (int64, 
 	if argErr != nil {
 		return 0, argErr
 	}
-	s := e.str
+	s := e.str()
 	n := int64(len(s))
 	start, end := int64(0), n-1
 	if q.hasStart {
@@ -524,7 +524,7 @@ func (d *db) bitOp(op, dest string, keys []string) (int64, error) {
 		}
 		var s string
 		if e != nil {
-			s = e.str
+			s = e.str()
 		}
 		srcs = append(srcs, s)
 		maxLen = max(maxLen, len(s))
@@ -822,7 +822,7 @@ func (d *db) bitfield(key string, ops []bitfieldOp, write bool) ([]BitfieldResul
 	if !write {
 		var s string
 		if e != nil {
-			s = e.str
+			s = e.str()
 		}
 		for i, op := range ops {
 			res[i].Value = op.readString(s)
@@ -831,7 +831,7 @@ func (d *db) bitfield(key string, ops []bitfieldOp, write bool) ([]BitfieldResul
 	}
 	var old string
 	if e != nil {
-		old = e.str
+		old = e.str()
 	}
 	var need uint64 // bytes the string must have for every field written
 	for _, op := range ops {

@@ -233,16 +233,16 @@ func dumpEntry(e *entry) string {
 	switch e.typ {
 	case typeString:
 		b = append(b, rdbTypeString)
-		b = appendRDBValue(b, e.str)
+		b = appendRDBValue(b, e.str())
 	case typeList:
 		b = append(b, rdbTypeListQuicklist2)
-		b = appendQuicklist(b, e.obj.(*types.List))
+		b = appendQuicklist(b, e.list())
 	case typeSet:
-		b = appendSet(b, e.obj.(*types.Set))
+		b = appendSet(b, e.set())
 	case typeZSet:
-		b = appendZSet(b, e.obj.(*types.ZSet))
+		b = appendZSet(b, e.zset())
 	case typeHash:
-		b = appendHash(b, e.obj.(*types.Hash))
+		b = appendHash(b, e.hash())
 	case typeStream:
 		b = appendStream(b, e)
 	}
@@ -784,7 +784,7 @@ func (r *rdbReader) object() *entry {
 	switch t {
 	case rdbTypeString:
 		s := r.string()
-		e = &entry{typ: typeString, str: s}
+		e = stringEntry(s, encByValue)
 	case rdbTypeList, rdbTypeListZiplist, rdbTypeListQuicklist, rdbTypeListQuicklist2:
 		e = r.list(t)
 	case rdbTypeSet, rdbTypeSetIntset:
@@ -856,7 +856,7 @@ func (r *rdbReader) list(t byte) *entry {
 	if r.bad || l.Len() == 0 {
 		return nil
 	}
-	return &entry{typ: typeList, obj: l}
+	return listEntry(l)
 }
 
 func (r *rdbReader) set(t byte) *entry {
@@ -889,7 +889,7 @@ func (r *rdbReader) set(t byte) *entry {
 			s.Add(strconv.FormatInt(v, 10))
 		}
 		s.WidenIntset(w)
-		return &entry{typ: typeSet, obj: s}
+		return setEntry(s)
 	}
 	n := r.len()
 	if n == 0 {
@@ -900,7 +900,7 @@ func (r *rdbReader) set(t byte) *entry {
 			return nil
 		}
 	}
-	return &entry{typ: typeSet, obj: s}
+	return setEntry(s)
 }
 
 func (r *rdbReader) zset(t byte) *entry {
@@ -941,7 +941,7 @@ func (r *rdbReader) zset(t byte) *entry {
 			}
 		}
 	}
-	return &entry{typ: typeZSet, obj: z}
+	return zsetEntry(z)
 }
 
 func (r *rdbReader) hash(t byte) *entry {
@@ -970,7 +970,7 @@ func (r *rdbReader) hash(t byte) *entry {
 			}
 		}
 	}
-	return &entry{typ: typeHash, obj: h}
+	return hashEntry(h)
 }
 
 // Streams: RDB_TYPE_STREAM_LISTPACKS_2, as 7.0 writes them, and the 6.x
@@ -985,7 +985,7 @@ const (
 )
 
 func appendStream(b []byte, e *entry) []byte {
-	s := e.obj.(*types.Stream)
+	s := e.stream()
 	b = append(b, rdbTypeStreamListpacks2)
 	b = appendRDBLen(b, uint64(s.Nodes()))
 	s.EachNode(func(master types.StreamID, fields []string, entries []types.StreamNodeEntry) {
@@ -1280,5 +1280,5 @@ func (r *rdbReader) stream(t byte) *entry {
 	if r.bad {
 		return nil
 	}
-	return &entry{typ: typeStream, obj: s}
+	return streamEntry(s)
 }

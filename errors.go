@@ -154,9 +154,6 @@ var (
 	// ErrNoLFU: OBJECT FREQ needs an LFU maxmemory policy, which a Store
 	// never has (it behaves as Redis's default, noeviction).
 	ErrNoLFU = newError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
-	// errUnknownType: COPY met a value it cannot copy, Redis's text for that
-	// case. It means that a container type lacks a Clone method.
-	errUnknownType = newError("ERR unknown type object")
 )
 
 // Errors of the string commands.

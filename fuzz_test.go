@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/racefree/racefree/types"
 )
 
 // checkInvariants verifies what must hold of a Store between commands: the
@@ -26,29 +24,15 @@ func checkInvariants(s *Store) error {
 		for key, e := range d.keys {
 			switch e.typ {
 			case typeString:
-				if e.obj != nil {
-					return fmt.Errorf("db %d key %q: string with a container", d.id, key)
+				if e.n < 0 || (e.val == nil && e.n != 0) {
+					return fmt.Errorf("db %d key %q: string of length %d at %p", d.id, key, e.n, e.val)
 				}
-			case typeHash, typeList, typeSet, typeZSet:
-				c, ok := e.obj.(interface{ Len() int })
-				if !ok || c.Len() == 0 {
-					return fmt.Errorf("db %d key %q: empty or mistyped %s", d.id, key, e.typ)
+			case typeHash, typeList, typeSet, typeZSet, typeStream:
+				if e.val == nil || e.n != 0 {
+					return fmt.Errorf("db %d key %q: %s without a container", d.id, key, e.typ)
 				}
-				if _, isHash := e.obj.(*types.Hash); isHash != (e.typ == typeHash) {
-					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
-				}
-				if _, isZSet := e.obj.(*types.ZSet); isZSet != (e.typ == typeZSet) {
-					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
-				}
-				if _, isSet := e.obj.(*types.Set); isSet != (e.typ == typeSet) {
-					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
-				}
-				if _, isList := e.obj.(*types.List); isList != (e.typ == typeList) {
-					return fmt.Errorf("db %d key %q: %s holding a %T", d.id, key, e.typ, e.obj)
-				}
-			case typeStream:
-				if _, ok := e.obj.(*types.Stream); !ok {
-					return fmt.Errorf("db %d key %q: stream holding a %T", d.id, key, e.obj)
+				if e.typ != typeStream && e.container().Len() == 0 {
+					return fmt.Errorf("db %d key %q: empty %s", d.id, key, e.typ)
 				}
 			default:
 				return fmt.Errorf("db %d key %q: unknown type %d", d.id, key, e.typ)

@@ -12,7 +12,7 @@ import (
 
 // The hash commands: HSET, HSETNX, HGET, HMGET, HMSET, HGETALL, HDEL,
 // HEXISTS, HINCRBY, HINCRBYFLOAT, HKEYS, HVALS, HLEN, HSTRLEN, HRANDFIELD and
-// HSCAN. A hash lives in entry.obj as a *types.Hash; a hash whose last field
+// HSCAN. A hash lives in entry.val as a *types.Hash; a hash whose last field
 // is deleted is deleted with it.
 
 // HashPair is one field of a hash and its value.
@@ -29,7 +29,7 @@ func (d *db) hashRead(key string) (*types.Hash, error) {
 	if e == nil || err != nil {
 		return nil, err
 	}
-	return e.obj.(*types.Hash), nil
+	return e.hash(), nil
 }
 
 // hashWrite returns key's entry and hash for a write. When the key does not
@@ -43,12 +43,12 @@ func (d *db) hashWrite(key string, n int) (*entry, *types.Hash, error) {
 	if e == nil {
 		return nil, types.NewHashSize(n), nil
 	}
-	return e, e.obj.(*types.Hash), nil
+	return e, e.hash(), nil
 }
 
 // hashCreated stores the new hash h under key.
 func (d *db) hashCreated(key string, h *types.Hash) {
-	d.add(key, &entry{typ: typeHash, obj: h})
+	d.add(key, hashEntry(h))
 }
 
 // hset sets the fields to the values of fv (field, value, field, value...)
@@ -102,7 +102,7 @@ func (d *db) hdel(key string, fields []string) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	h := e.obj.(*types.Hash)
+	h := e.hash()
 	return d.removeEach(key, e, fields, h.Delete, h.Len), nil
 }
 

@@ -492,7 +492,7 @@ func (d *db) hllLookup(key string) (*entry, error) {
 	if err != nil || e == nil {
 		return nil, err
 	}
-	if !hllCheck(e.str) {
+	if !hllCheck(e.str()) {
 		return nil, ErrNotHLL
 	}
 	return e, nil
@@ -505,7 +505,7 @@ func (d *db) pfadd(key string, elems []string) (bool, error) {
 	}
 	if e != nil {
 		e.enc = encRaw // Redis unshares the value
-		if e.str[4] == hllDense && !hllDenseWouldChange(e.str, elems) {
+		if e.str()[4] == hllDense && !hllDenseWouldChange(e.str(), elems) {
 			return false, nil
 		}
 	}
@@ -515,7 +515,7 @@ func (d *db) pfadd(key string, elems []string) (bool, error) {
 		b = hllNew()
 		updated = true
 	} else {
-		b = []byte(e.str)
+		b = []byte(e.str())
 	}
 	var failed error
 	for _, el := range elems {
@@ -535,7 +535,7 @@ func (d *db) pfadd(key string, elems []string) (bool, error) {
 	if e == nil {
 		d.setString(key, ownedString(b), false).enc = encRaw
 	} else {
-		e.str = ownedString(b)
+		e.setStr(ownedString(b))
 		if updated && failed == nil {
 			d.modified(key)
 		}
@@ -562,7 +562,7 @@ func (d *db) pfcount(keys []string) (int64, error) {
 			return 0, err
 		}
 		e.enc = encRaw
-		s := e.str
+		s := e.str()
 		if hllValidCache(s) {
 			var card uint64
 			for i := 7; i >= 0; i-- {
@@ -579,7 +579,7 @@ func (d *db) pfcount(keys []string) (int64, error) {
 		for i := range 8 {
 			b[8+i] = byte(uint64(card) >> (8 * i))
 		}
-		e.str = ownedString(b)
+		e.setStr(ownedString(b))
 		d.modified(keys[0]) // the cached estimate changed, as Redis signals
 		return card, nil
 	}
@@ -589,7 +589,7 @@ func (d *db) pfcount(keys []string) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		if e != nil && !hllMerge(&max, e.str) {
+		if e != nil && !hllMerge(&max, e.str()) {
 			return 0, ErrHLLCorrupt
 		}
 	}
@@ -615,10 +615,10 @@ func (d *db) pfmerge(dest string, keys []string) error {
 		if e == nil {
 			continue
 		}
-		if e.str[4] == hllDense {
+		if e.str()[4] == hllDense {
 			dense = true
 		}
-		if !hllMerge(&max, e.str) {
+		if !hllMerge(&max, e.str()) {
 			return ErrHLLCorrupt
 		}
 	}
@@ -628,7 +628,7 @@ func (d *db) pfmerge(dest string, keys []string) error {
 		b = hllNew()
 	} else {
 		e.enc = encRaw
-		b = []byte(e.str)
+		b = []byte(e.str())
 	}
 	if dense {
 		var ok bool
@@ -650,7 +650,7 @@ func (d *db) pfmerge(dest string, keys []string) error {
 	if e == nil {
 		d.setString(dest, ownedString(b), false).enc = encRaw
 	} else {
-		e.str = ownedString(b)
+		e.setStr(ownedString(b))
 		d.modified(dest)
 	}
 	return nil

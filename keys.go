@@ -1,16 +1,14 @@
 package racefree
 
 import (
-	"reflect"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 	"weak"
-
-	"github.com/racefree/racefree/types"
 )
 
 // ---- DEL, UNLINK ----------------------------------------------------------
@@ -212,9 +210,6 @@ func copyKey(from *db, src string, to *db, dst string, replace bool) (bool, erro
 		return false, nil
 	}
 	n := cloneEntry(e)
-	if n == nil {
-		return false, errUnknownType
-	}
 	if old != nil {
 		to.remove(dst, old)
 	}
@@ -222,33 +217,27 @@ func copyKey(from *db, src string, to *db, dst string, replace bool) (bool, erro
 	return true, nil
 }
 
-// cloneEntry returns a deep copy of e, with the same deadline, or nil if e
-// holds a container that cannot be copied (one without a Clone method).
+// cloneEntry returns a deep copy of e, with the same deadline.
 func cloneEntry(e *entry) *entry {
-	n := &entry{typ: e.typ, enc: e.enc, str: e.str, expireAt: e.expireAt}
-	if n.enc == encByValue {
-		n.enc = encUnshared // a copy is an object of its own, never a shared integer
-	}
-	switch obj := e.obj.(type) {
-	case nil:
-	case *types.Hash:
-		n.obj = obj.Clone()
-	case *types.ZSet:
-		n.obj = obj.Clone()
-	case *types.Set:
-		n.obj = obj.Clone()
-	case *types.List:
-		n.obj = obj.Clone()
-	default:
-		// The containers of the other types have a Clone method that
-		// returns their own type.
-		m := reflect.ValueOf(obj).MethodByName("Clone")
-		if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 {
-			return nil
+	n := *e
+	n.atime = 0
+	switch e.typ {
+	case typeString:
+		if n.enc == encByValue {
+			n.enc = encUnshared // a copy is an object of its own, never a shared integer
 		}
-		n.obj = m.Call(nil)[0].Interface()
+	case typeHash:
+		n.val = unsafe.Pointer(e.hash().Clone())
+	case typeZSet:
+		n.val = unsafe.Pointer(e.zset().Clone())
+	case typeSet:
+		n.val = unsafe.Pointer(e.set().Clone())
+	case typeList:
+		n.val = unsafe.Pointer(e.list().Clone())
+	case typeStream:
+		n.val = unsafe.Pointer(e.stream().Clone())
 	}
-	return n
+	return &n
 }
 
 // Move moves key to database db, as MOVE does, and reports whether it did; the
@@ -606,21 +595,18 @@ func encodingOf(e *entry) string {
 		case e.enc == encRaw:
 			return "raw"
 		case e.enc == encString:
-			if len(e.str) <= 44 {
+			if len(e.str()) <= 44 {
 				return "embstr"
 			}
 			return "raw"
-		case intEncoded(e.str):
+		case intEncoded(e.str()):
 			return "int"
-		case len(e.str) <= 44:
+		case len(e.str()) <= 44:
 			return "embstr"
 		}
 		return "raw"
 	}
-	if enc, ok := e.obj.(interface{ Encoding() string }); ok {
-		return enc.Encoding()
-	}
-	return "unknown"
+	return e.container().Encoding()
 }
 
 // intEncoded reports whether Redis stores the string s as an integer: it
@@ -636,10 +622,10 @@ func intEncoded(s string) bool {
 // sharedInt reports whether the string entry e is, in Redis, one of the
 // shared integer objects 0 to 9999, whose reference count is 2147483647.
 func sharedInt(e *entry) bool {
-	if e.enc != encByValue || len(e.str) > 4 {
+	if e.enc != encByValue || len(e.str()) > 4 {
 		return false
 	}
-	n, ok := parseInt(e.str)
+	n, ok := parseInt(e.str())
 	return ok && n >= 0 && n < 10000
 }
 

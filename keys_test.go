@@ -523,10 +523,12 @@ func TestKeysObjectIdleTime(t *testing.T) {
 func TestKeysCloneEntry(t *testing.T) {
 	h := types.NewHash()
 	h.Set("f", "v")
-	e := &entry{typ: typeHash, obj: h, expireAt: 123}
+	e := hashEntry(h)
+	e.expireAt = 123
 	c := cloneEntry(e)
-	require.NotSame(t, e.obj, c.obj)
-	c.obj.(*types.Hash).Set("g", "w")
+	require.Equal(t, typeHash, c.typ)
+	require.NotSame(t, e.hash(), c.hash())
+	c.hash().Set("g", "w")
 	assert.Equal(t, 1, h.Len())
 	assert.Equal(t, int64(123), c.expireAt)
 }

@@ -12,7 +12,7 @@ import (
 // The list commands: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP, LRANGE,
 // LINDEX, LINSERT, LLEN, LMOVE, RPOPLPUSH, LPOS, LREM, LSET, LTRIM, LMPOP and
 // the blocking BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP. A list lives in
-// entry.obj as a *types.List; a list whose last element goes is deleted with
+// entry.val as a *types.List; a list whose last element goes is deleted with
 // it.
 //
 // The blocking commands first try to serve at once, exactly as their
@@ -70,12 +70,12 @@ func (d *db) listRead(key string) (*types.List, error) {
 	if e == nil || err != nil {
 		return nil, err
 	}
-	return e.obj.(*types.List), nil
+	return e.list(), nil
 }
 
 // listDrained deletes key, whose entry is e, if its list is now empty.
 func (d *db) listDrained(key string, e *entry) {
-	if e.obj.(*types.List).Len() == 0 {
+	if e.list().Len() == 0 {
 		d.remove(key, e)
 	}
 }
@@ -91,13 +91,13 @@ func (d *db) push(key string, values []string, left, onlyExisting bool) (int64, 
 	}
 	var l *types.List
 	if e != nil {
-		l = e.obj.(*types.List)
+		l = e.list()
 	} else {
 		if onlyExisting {
 			return 0, nil
 		}
 		l = types.NewListSize(len(values))
-		d.add(key, &entry{typ: typeList, obj: l})
+		d.add(key, listEntry(l))
 	}
 	for _, v := range values {
 		if left {
@@ -113,7 +113,7 @@ func (d *db) push(key string, values []string, left, onlyExisting bool) (int64, 
 // popEntry pops one element of the list in e, which is key's, from the head
 // (left) or the tail, and deletes the key if that was the last.
 func (d *db) popEntry(key string, e *entry, left bool) string {
-	l := e.obj.(*types.List)
+	l := e.list()
 	var v string
 	if left {
 		v, _ = l.PopFront()
@@ -139,7 +139,7 @@ func (d *db) pop(key string, left bool) (string, bool, error) {
 // from the head (left) or the tail, in the order they are popped, and
 // deletes the key if it took them all.
 func (d *db) popCountEntry(key string, e *entry, left bool, count int64) []string {
-	l := e.obj.(*types.List)
+	l := e.list()
 	n := int(min(count, int64(l.Len())))
 	var out []string
 	if left {
@@ -320,7 +320,7 @@ func (d *db) lmove(src, dst string, srcLeft, dstLeft bool) (string, bool, error)
 	if err != nil {
 		return "", false, err
 	}
-	l := se.obj.(*types.List)
+	l := se.list()
 	var v string
 	if srcLeft {
 		v, _ = l.PopFront()
@@ -329,10 +329,10 @@ func (d *db) lmove(src, dst string, srcLeft, dstLeft bool) (string, bool, error)
 	}
 	if de == nil {
 		dl := types.NewList()
-		de = &entry{typ: typeList, obj: dl}
+		de = listEntry(dl)
 		d.add(dst, de)
 	}
-	if dl := de.obj.(*types.List); dstLeft {
+	if dl := de.list(); dstLeft {
 		dl.PushFront(v)
 	} else {
 		dl.PushBack(v)
@@ -387,7 +387,7 @@ func (d *db) lrem(key string, count int64, value string) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	n := e.obj.(*types.List).Remove(value, count)
+	n := e.list().Remove(value, count)
 	d.listDrained(key, e)
 	if n > 0 {
 		d.modified(key)
@@ -401,7 +401,7 @@ func (d *db) ltrim(key string, start, stop int64) error {
 	if e == nil {
 		return err
 	}
-	l := e.obj.(*types.List)
+	l := e.list()
 	from, to, ok := listRange(int64(l.Len()), start, stop)
 	if !ok {
 		d.remove(key, e)

@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/racefree/racefree/resp"
-	"github.com/racefree/racefree/types"
 )
 
 func init() {
@@ -1062,15 +1061,17 @@ func TestBlockingListsStress(t *testing.T) {
 	require.NoError(t, checkInvariants(s))
 }
 
-// TestListContainerInvariant: a list in the keyspace is a *types.List.
+// TestListContainerInvariant: a list in the keyspace is a list entry.
 func TestListContainerInvariant(t *testing.T) {
 	s := newListStore(t)
 	_, err := s.RPush("l", "a")
 	require.NoError(t, err)
 	s.mu.Lock()
-	_, ok := s.dbs[0].keys["l"].obj.(*types.List)
+	e := s.dbs[0].keys["l"]
+	vt, n := e.typ, e.list().Len()
 	s.mu.Unlock()
-	assert.True(t, ok)
+	assert.Equal(t, typeList, vt)
+	assert.Equal(t, 1, n)
 	typ, err := s.Do("TYPE", "l")
 	require.NoError(t, err)
 	assert.Equal(t, "list", typ)

@@ -5,13 +5,14 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/racefree/racefree/types"
 )
 
 // The set commands: SADD, SREM, SCARD, SISMEMBER, SMISMEMBER, SMEMBERS,
 // SPOP, SRANDMEMBER, SMOVE, SINTER, SINTERCARD, SINTERSTORE, SUNION,
-// SUNIONSTORE, SDIFF, SDIFFSTORE and SSCAN. A set lives in entry.obj as a
+// SUNIONSTORE, SDIFF, SDIFFSTORE and SSCAN. A set lives in entry.val as a
 // *types.Set; a set whose last member goes is deleted with it.
 //
 // Where Redis's order is defined (an intset lists its members in ascending
@@ -27,7 +28,7 @@ func (d *db) setRead(key string) (*types.Set, error) {
 	if e == nil || err != nil {
 		return nil, err
 	}
-	return e.obj.(*types.Set), nil
+	return e.set(), nil
 }
 
 // sadd adds members to key's set, creating it, and returns how many are new.
@@ -40,7 +41,7 @@ func (d *db) sadd(key string, members []string) (int64, error) {
 	if e == nil {
 		s = types.NewSet()
 	} else {
-		s = e.obj.(*types.Set)
+		s = e.set()
 	}
 	var n int64
 	for _, m := range members {
@@ -49,7 +50,7 @@ func (d *db) sadd(key string, members []string) (int64, error) {
 		}
 	}
 	if e == nil && s.Len() > 0 {
-		d.add(key, &entry{typ: typeSet, obj: s})
+		d.add(key, setEntry(s))
 	} else if n > 0 {
 		d.modified(key)
 	}
@@ -63,7 +64,7 @@ func (d *db) srem(key string, members []string) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	s := e.obj.(*types.Set)
+	s := e.set()
 	return d.removeEach(key, e, members, s.Remove, s.Len), nil
 }
 
@@ -95,7 +96,7 @@ func (d *db) spop(key string) (string, bool, error) {
 	if e == nil {
 		return "", false, err
 	}
-	s := e.obj.(*types.Set)
+	s := e.set()
 	m := s.RemoveAt(d.s.rng.IntN(s.Len()))
 	if s.Len() == 0 {
 		d.remove(key, e)
@@ -117,7 +118,7 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 	if e == nil || count == 0 {
 		return []string{}, err
 	}
-	s := e.obj.(*types.Set)
+	s := e.set()
 	size := int64(s.Len())
 	if count >= size {
 		out := rebuiltSet(s).Members()
@@ -137,7 +138,7 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 	for range remaining {
 		kept.Add(s.RemoveAt(d.s.rng.IntN(s.Len())))
 	}
-	e.obj = kept
+	e.val = unsafe.Pointer(kept)
 	d.modified(key)
 	return s.Members(), nil
 }
@@ -246,7 +247,7 @@ func (d *db) smove(src, dst, member string) (bool, error) {
 	if se.typ != typeSet || de != nil && de.typ != typeSet {
 		return false, ErrWrongType
 	}
-	s := se.obj.(*types.Set)
+	s := se.set()
 	if src == dst {
 		return s.Has(member), nil
 	}
@@ -261,8 +262,8 @@ func (d *db) smove(src, dst, member string) (bool, error) {
 	if de == nil {
 		t := types.NewSet()
 		t.Add(member)
-		d.add(dst, &entry{typ: typeSet, obj: t})
-	} else if de.obj.(*types.Set).Add(member) {
+		d.add(dst, setEntry(t))
+	} else if de.set().Add(member) {
 		d.modified(dst)
 	}
 	return true, nil
@@ -282,7 +283,7 @@ func (d *db) setsOf(keys []string) (sets []*types.Set, missing bool, err error) 
 		case e.typ != typeSet:
 			return nil, false, ErrWrongType
 		default:
-			sets[i] = e.obj.(*types.Set)
+			sets[i] = e.set()
 		}
 	}
 	return sets, missing, nil
@@ -435,7 +436,7 @@ func (d *db) storeSet(dst string, s *types.Set) int64 {
 	if s.Len() == 0 {
 		return 0
 	}
-	d.add(dst, &entry{typ: typeSet, obj: s})
+	d.add(dst, setEntry(s))
 	return int64(s.Len())
 }
 

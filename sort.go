@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/racefree/racefree/types"
 )
@@ -158,12 +159,12 @@ func (d *db) sortLookup(pattern, subst string) (string, bool) {
 		if e.typ != typeHash {
 			return "", false
 		}
-		return e.obj.(*types.Hash).Get(field)
+		return e.hash().Get(field)
 	}
 	if e.typ != typeString {
 		return "", false
 	}
-	return e.str, true
+	return e.str(), true
 }
 
 // sortScore reads s as a number as SORT does (C's strtod on the whole
@@ -234,12 +235,12 @@ func (d *db) sortRun(key string, o *sortOpts) (items []sortItem, start, end int,
 		dontSort, alpha, sortBy = false, true, false
 	}
 	if e != nil && e.typ == typeZSet {
-		e.obj = skiplistZSet(e.obj.(*types.ZSet))
+		e.val = unsafe.Pointer(skiplistZSet(e.zset()))
 	}
 
 	var n int
 	if e != nil {
-		n = e.obj.(interface{ Len() int }).Len()
+		n = e.container().Len()
 	}
 	start, end = sortLimits(o.limStart, o.limCount, n)
 
@@ -253,14 +254,14 @@ func (d *db) sortRun(key string, o *sortOpts) (items []sortItem, start, end int,
 	case e.typ == typeList:
 		items = listSortItems(e, 0, n-1, false)
 	case e.typ == typeSet:
-		s := e.obj.(*types.Set)
+		s := e.set()
 		items = make([]sortItem, 0, n)
 		s.Each(func(m string) bool {
 			items = append(items, sortItem{elem: m})
 			return true
 		})
 	case e.typ == typeZSet && dontSort:
-		z := e.obj.(*types.ZSet)
+		z := e.zset()
 		if end >= start {
 			items = make([]sortItem, 0, end-start+1)
 			z.RangeByRank(start, end, o.desc, func(m string, _ float64) bool {
@@ -270,7 +271,7 @@ func (d *db) sortRun(key string, o *sortOpts) (items []sortItem, start, end int,
 		}
 		end, start = end-start, 0
 	default: // a sorted set, to sort
-		z := e.obj.(*types.ZSet)
+		z := e.zset()
 		items = make([]sortItem, 0, n)
 		z.Each(func(m string, _ float64) bool {
 			items = append(items, sortItem{elem: m})
@@ -411,7 +412,7 @@ func (d *db) sortStore(key string, o *sortOpts) (int64, error) {
 		d.remove(o.store, old)
 	}
 	if len(vals) > 0 {
-		d.add(o.store, &entry{typ: typeList, obj: newSortList(vals)})
+		d.add(o.store, listEntry(newSortList(vals)))
 	}
 	return int64(len(vals)), nil
 }
@@ -510,7 +511,7 @@ func (c *cmdable) SortStore(key, dst string, a SortArgs) (int64, error) {
 // listSortItems returns the elements of the list in e at positions from to
 // to (inclusive) of the list, or of the list reversed when reverse.
 func listSortItems(e *entry, from, to int, reverse bool) []sortItem {
-	l := e.obj.(*types.List)
+	l := e.list()
 	if reverse {
 		from, to = l.Len()-1-to, l.Len()-1-from
 	}

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"math/rand/v2"
 	"time"
+	"unsafe"
 
 	"github.com/google/btree"
 
 	"github.com/racefree/racefree/luabind"
+	"github.com/racefree/racefree/types"
 )
 
 // Store is an in-process, Redis-compatible data store. It holds a number of
@@ -351,15 +353,68 @@ const (
 )
 
 // entry is one key's value and metadata. Its size decides the memory a
-// key costs: keep it at 48 bytes (a size class of Go's allocator), as
-// TestEntrySize checks.
+// key costs: keep it at 32 bytes (a size class of Go's allocator), as
+// TestEntrySize checks. To fit, a string's bytes and the other types'
+// containers share one pointer, val: typ says which it holds, and only the
+// accessors below (str, list, set, zset, hash, stream, container) read it.
 type entry struct {
 	typ      valueType
-	enc      strEnc // how Redis would encode the string, where its value alone does not say
-	atime    uint32 // last access, Unix seconds of the coarse clock modulo 2^32 (see idle)
-	str      string // the value of a string
-	obj      any    // the container of other types: *types.Hash, ...
-	expireAt int64  // deadline in Unix ms; 0 for none
+	enc      strEnc         // how Redis would encode the string, where its value alone does not say
+	atime    uint32         // last access, Unix seconds of the coarse clock modulo 2^32 (see idle)
+	val      unsafe.Pointer // a string's first byte, or the container: *types.List, ...
+	n        int            // a string's length
+	expireAt int64          // deadline in Unix ms; 0 for none
+}
+
+// stringEntry returns a new entry holding the string s, encoded as enc says.
+func stringEntry(s string, enc strEnc) *entry {
+	e := &entry{typ: typeString, enc: enc}
+	e.setStr(s)
+	return e
+}
+
+// The entries of the container types.
+func listEntry(l *types.List) *entry     { return &entry{typ: typeList, val: unsafe.Pointer(l)} }
+func setEntry(s *types.Set) *entry       { return &entry{typ: typeSet, val: unsafe.Pointer(s)} }
+func zsetEntry(z *types.ZSet) *entry     { return &entry{typ: typeZSet, val: unsafe.Pointer(z)} }
+func hashEntry(h *types.Hash) *entry     { return &entry{typ: typeHash, val: unsafe.Pointer(h)} }
+func streamEntry(s *types.Stream) *entry { return &entry{typ: typeStream, val: unsafe.Pointer(s)} }
+
+// str returns the value of a string entry.
+func (e *entry) str() string { return unsafe.String((*byte)(e.val), e.n) }
+
+// setStr sets the value of a string entry, keeping its encoding note.
+func (e *entry) setStr(s string) { e.val, e.n = unsafe.Pointer(unsafe.StringData(s)), len(s) }
+
+// The containers of entries of the other types; e.typ must match.
+func (e *entry) list() *types.List     { return (*types.List)(e.val) }
+func (e *entry) set() *types.Set       { return (*types.Set)(e.val) }
+func (e *entry) zset() *types.ZSet     { return (*types.ZSet)(e.val) }
+func (e *entry) hash() *types.Hash     { return (*types.Hash)(e.val) }
+func (e *entry) stream() *types.Stream { return (*types.Stream)(e.val) }
+
+// holder is what every container has: its length and its encoding.
+type holder interface {
+	Len() int
+	Encoding() string
+}
+
+// container returns the container of an entry that is not a string, or nil
+// for a string.
+func (e *entry) container() holder {
+	switch e.typ {
+	case typeList:
+		return e.list()
+	case typeSet:
+		return e.set()
+	case typeZSet:
+		return e.zset()
+	case typeHash:
+		return e.hash()
+	case typeStream:
+		return e.stream()
+	}
+	return nil
 }
 
 // touch records lru, the coarse clock in Unix seconds, as e's last access.
@@ -431,7 +486,7 @@ func (d *db) add(key string, e *entry) {
 func (d *db) setString(key, val string, keepTTL bool) *entry {
 	e := d.keys[key]
 	if e == nil {
-		e = &entry{typ: typeString, str: val}
+		e = stringEntry(val, encByValue)
 		d.add(key, e)
 		return e
 	}
@@ -445,7 +500,8 @@ func (d *db) setString(key, val string, keepTTL bool) *entry {
 	if e.typ == typeStream {
 		d.signalReady(key) // its XREADGROUP waiters fail
 	}
-	e.typ, e.enc, e.str, e.obj = typeString, encByValue, val, nil
+	e.typ, e.enc = typeString, encByValue
+	e.setStr(val)
 	e.touch(d.s.lru)
 	d.modified(key)
 	return e

@@ -165,7 +165,7 @@ func (d *db) streamRead(key string) (*types.Stream, error) {
 	if e == nil {
 		return nil, err
 	}
-	return e.obj.(*types.Stream), nil
+	return e.stream(), nil
 }
 
 // trimArgs are XADD's and XTRIM's trimming options.
@@ -286,10 +286,10 @@ func (d *db) xadd(key string, a *addArgs, pairs []string) (id types.StreamID, ok
 		if a.noMkStream {
 			return id, false, nil
 		}
-		e = &entry{typ: typeStream, obj: types.NewStream()}
+		e = streamEntry(types.NewStream())
 		d.add(key, e)
 	}
-	st := e.obj.(*types.Stream)
+	st := e.stream()
 	last := st.LastID
 	if last == types.MaxStreamID {
 		return id, false, ErrStreamExhausted
@@ -397,7 +397,7 @@ func (d *db) xtrim(key string, a *trimArgs) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	n := a.trim(e.obj.(*types.Stream))
+	n := a.trim(e.stream())
 	if n > 0 {
 		d.modified(key)
 	}
@@ -413,7 +413,7 @@ func (d *db) xsetid(key string, id types.StreamID, entriesAdded int64, maxDelete
 	if e == nil {
 		return ErrNoSuchKey
 	}
-	st := e.obj.(*types.Stream)
+	st := e.stream()
 	if st.Len() > 0 {
 		if id.Less(st.LastValidID()) {
 			return ErrXSetIDBelowTop
@@ -672,7 +672,7 @@ func xreadWaiter(dbIndex int, keys []string, ids []types.StreamID, count int64, 
 		if e == nil || e.typ != typeStream {
 			return false
 		}
-		st := e.obj.(*types.Stream)
+		st := e.stream()
 		gt := first[key]
 		if st.LastID.Compare(gt) <= 0 {
 			return false

@@ -114,7 +114,7 @@ func (d *db) xgroupTarget(key, group string, mkstream, needGroup bool) (*types.S
 		}
 		return nil, nil, errXGroupNoKey
 	}
-	st := e.obj.(*types.Stream)
+	st := e.stream()
 	g := st.Group(group)
 	if g == nil && needGroup {
 		return nil, nil, noGroupForKeyError(key, group)
@@ -143,7 +143,7 @@ func (d *db) xgroupCreate(args []string, o xgroupOpts) error {
 	}
 	if st == nil {
 		st = types.NewStream()
-		d.add(key, &entry{typ: typeStream, obj: st}) // d.add calls d.modified, as Redis signals the new key
+		d.add(key, streamEntry(st)) // d.add calls d.modified, as Redis signals the new key
 	}
 	if st.CreateGroup(group, id, o.entriesRead) == nil {
 		return ErrBusyGroup
@@ -325,7 +325,7 @@ func xreadGroupWaiter(dbIndex int, a *xreadArgs, done func(XStream, error)) *wai
 			done(XStream{}, ErrStreamDeleted)
 			return true
 		}
-		st := e.obj.(*types.Stream)
+		st := e.stream()
 		g := st.Group(group)
 		if g == nil {
 			done(XStream{}, errorf(ErrNoGroup, "NOGROUP the consumer group this client was blocked on no longer exists"))

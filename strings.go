@@ -141,7 +141,7 @@ func (d *db) get(key string) (string, bool, error) {
 	if e == nil {
 		return "", false, err
 	}
-	return e.str, true, nil
+	return e.str(), true, nil
 }
 
 // set is SET with its options. It returns the old value when o.get asks for
@@ -162,7 +162,7 @@ func (d *db) set(key, val string, o strOptions) (old string, hadOld, stored bool
 		if e.typ != typeString {
 			return "", false, false, ErrWrongType
 		}
-		old, hadOld = e.str, true
+		old, hadOld = e.str(), true
 	}
 	if o.nx && e != nil || o.xx && e == nil {
 		return old, hadOld, false, nil
@@ -181,7 +181,7 @@ func (d *db) getSet(key, val string) (string, bool, error) {
 	}
 	var old string
 	if e != nil {
-		old = e.str
+		old = e.str()
 	}
 	d.setString(key, val, false)
 	return old, e != nil, nil
@@ -193,7 +193,7 @@ func (d *db) getDel(key string) (string, bool, error) {
 		return "", false, err
 	}
 	d.remove(key, e)
-	return e.str, true, nil
+	return e.str(), true, nil
 }
 
 // getEx is GETEX: the TTL is checked only once the key is known to hold a
@@ -203,7 +203,7 @@ func (d *db) getEx(key string, o strOptions) (string, bool, error) {
 	if e == nil {
 		return "", false, err
 	}
-	val := e.str
+	val := e.str()
 	switch {
 	case o.exp.kind != strExpNone:
 		at, err := d.strDeadline(o.exp, "getex")
@@ -229,7 +229,7 @@ func (d *db) mgetOne(key string) (string, bool) {
 	if e == nil || e.typ != typeString {
 		return "", false
 	}
-	return e.str, true
+	return e.str(), true
 }
 
 // mset stores key/value pairs; with nx, nothing is stored unless every key
@@ -609,7 +609,7 @@ func (d *db) incrBy(key string, n int64) (int64, error) {
 	var v int64
 	if e != nil {
 		var ok bool
-		if v, ok = parseInt(e.str); !ok {
+		if v, ok = parseInt(e.str()); !ok {
 			return 0, ErrNotInteger
 		}
 	}
@@ -619,9 +619,10 @@ func (d *db) incrBy(key string, n int64) (int64, error) {
 	v += n
 	s := strconv.FormatInt(v, 10)
 	if e == nil {
-		d.add(key, &entry{typ: typeString, str: s})
+		d.add(key, stringEntry(s, encByValue))
 	} else {
-		e.str, e.enc = s, encByValue
+		e.setStr(s)
+		e.enc = encByValue
 		d.modified(key)
 	}
 	return v, nil
@@ -646,7 +647,7 @@ func (d *db) incrByFloat(key, incr string) (string, error) {
 	v := new(big.Float).SetPrec(longDoublePrec)
 	if e != nil {
 		var ok bool
-		if v, ok = parseLongDouble(e.str); !ok {
+		if v, ok = parseLongDouble(e.str()); !ok {
 			return "", ErrNotFloat
 		}
 	}
@@ -660,9 +661,10 @@ func (d *db) incrByFloat(key, incr string) (string, error) {
 	}
 	s := formatLongDouble(sum)
 	if e == nil {
-		d.add(key, &entry{typ: typeString, str: s, enc: encString})
+		d.add(key, stringEntry(s, encString))
 	} else {
-		e.str, e.enc = s, encString
+		e.setStr(s)
+		e.enc = encString
 		d.modified(key)
 	}
 	return s, nil
@@ -760,18 +762,18 @@ func (d *db) append(key, val string) (int64, error) {
 		return 0, err
 	}
 	if e == nil {
-		d.add(key, &entry{typ: typeString, str: val})
+		d.add(key, stringEntry(val, encByValue))
 		return int64(len(val)), nil
 	}
-	if len(e.str)+len(val) > maxStringLen {
+	if len(e.str())+len(val) > maxStringLen {
 		return 0, ErrStringTooLong
 	}
 	e.enc = encRaw // Redis converts the value to a raw string even to append nothing
 	if len(val) > 0 {
-		e.str += val
+		e.setStr(e.str() + val)
 	}
 	d.modified(key) // even for an empty val, as in Redis
-	return int64(len(e.str)), nil
+	return int64(len(e.str())), nil
 }
 
 func (d *db) strLen(key string) (int64, error) {
@@ -779,7 +781,7 @@ func (d *db) strLen(key string) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	return int64(len(e.str)), nil
+	return int64(len(e.str())), nil
 }
 
 func (d *db) getRange(key string, start, end int64) (string, error) {
@@ -787,7 +789,7 @@ func (d *db) getRange(key string, start, end int64) (string, error) {
 	if e == nil {
 		return "", err
 	}
-	s := e.str
+	s := e.str()
 	n := int64(len(s))
 	if start < 0 && end < 0 && start > end {
 		return "", nil
@@ -821,7 +823,7 @@ func (d *db) setRange(key string, offset int64, val string) (int64, error) {
 	}
 	var old string
 	if e != nil {
-		old = e.str
+		old = e.str()
 	}
 	if len(val) == 0 {
 		return int64(len(old)), nil
@@ -835,9 +837,10 @@ func (d *db) setRange(key string, offset int64, val string) (int64, error) {
 	copy(b[offset:], val)
 	s := unsafe.String(unsafe.SliceData(b), n) // b is not used again
 	if e == nil {
-		d.add(key, &entry{typ: typeString, str: s, enc: encRaw})
+		d.add(key, stringEntry(s, encRaw))
 	} else {
-		e.str, e.enc = s, encRaw
+		e.setStr(s)
+		e.enc = encRaw
 		d.modified(key)
 	}
 	return int64(n), nil
@@ -956,10 +959,10 @@ func (d *db) lcsStrings(key1, key2 string) (a, b string, err error) {
 		return "", "", ErrLCSNotString
 	}
 	if e1 != nil {
-		a = e1.str
+		a = e1.str()
 	}
 	if e2 != nil {
-		b = e2.str
+		b = e2.str()
 	}
 	return a, b, nil
 }

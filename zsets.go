@@ -7,12 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/racefree/racefree/resp"
 	"github.com/racefree/racefree/types"
 )
 
-// The sorted set commands. A sorted set lives in entry.obj as a
+// The sorted set commands. A sorted set lives in entry.val as a
 // *types.ZSet; one whose last member goes is deleted with it. This file has
 // the commands on members (ZADD, ZINCRBY, ZREM, ZSCORE, ZMSCORE, ZCARD,
 // ZRANK, ZREVRANK), the pops (ZPOPMIN, ZPOPMAX, ZMPOP and the blocking
@@ -51,7 +52,7 @@ func (d *db) zsetRead(key string) (*types.ZSet, error) {
 	if e == nil || err != nil {
 		return nil, err
 	}
-	return e.obj.(*types.ZSet), nil
+	return e.zset(), nil
 }
 
 // zsetStore stores z, which is not empty, under key as Redis's setKey does:
@@ -59,12 +60,12 @@ func (d *db) zsetRead(key string) (*types.ZSet, error) {
 func (d *db) zsetStore(key string, z *types.ZSet) {
 	if e := d.peek(key); e != nil {
 		d.setExpire(key, e, 0)
-		e.typ, e.enc, e.str, e.obj = typeZSet, encByValue, "", z
+		e.typ, e.enc, e.val, e.n = typeZSet, encByValue, unsafe.Pointer(z), 0
 		e.touch(d.s.lru)
 		d.modified(key)
 		return
 	}
-	d.add(key, &entry{typ: typeZSet, obj: z})
+	d.add(key, zsetEntry(z))
 }
 
 // zaddFlags are ZADD's options.
@@ -102,7 +103,7 @@ func (d *db) zadd(key string, f zaddFlags, elems []Z) (n int64, score float64, d
 		}
 		z = types.NewZSet()
 	} else {
-		z = e.obj.(*types.ZSet)
+		z = e.zset()
 	}
 	var added, updated int64
 	for _, el := range elems {
@@ -135,7 +136,7 @@ func (d *db) zadd(key string, f zaddFlags, elems []Z) (n int64, score float64, d
 		done = true
 	}
 	if e == nil {
-		d.add(key, &entry{typ: typeZSet, obj: z})
+		d.add(key, zsetEntry(z))
 	} else if added+updated > 0 {
 		d.modified(key)
 	}
@@ -152,7 +153,7 @@ func (d *db) zrem(key string, members []string) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	z := e.obj.(*types.ZSet)
+	z := e.zset()
 	return d.removeEach(key, e, members, z.Delete, z.Len), nil
 }
 
@@ -193,7 +194,7 @@ func (d *db) zcard(key string) (int64, error) {
 // key's sorted set, held by e (the high end with max), and deletes the key
 // when it is emptied.
 func (d *db) zpopEntry(key string, e *entry, max bool, count int64) []Z {
-	z := e.obj.(*types.ZSet)
+	z := e.zset()
 	n := min(count, int64(z.Len()))
 	out := make([]Z, 0, n)
 	for range n {

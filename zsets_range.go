@@ -338,7 +338,7 @@ func (d *db) zremrange(key string, sp *zrangeSpec) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	z := e.obj.(*types.ZSet)
+	z := e.zset()
 	var n int
 	switch sp.by {
 	case zByRank:

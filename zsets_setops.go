@@ -190,9 +190,9 @@ func (d *db) zsetOpRun(sp *zsetOpSpec) ([]Z, int64, error) {
 		}
 		switch e.typ {
 		case typeZSet:
-			src[i].z = e.obj.(*types.ZSet)
+			src[i].z = e.zset()
 		case typeSet:
-			src[i].set = e.obj.(*types.Set)
+			src[i].set = e.set()
 		default:
 			return nil, 0, ErrWrongType
 		}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/racefree/racefree/internal/redistest"
 	"github.com/racefree/racefree/resp"
-	"github.com/racefree/racefree/types"
 )
 
 func init() {
@@ -1140,8 +1139,8 @@ func TestZSetStoreResultEncoding(t *testing.T) {
 	enc, _, _ = s.ObjectEncoding("r")
 	assert.Equal(t, "listpack", enc)
 	e := s.dbs[0].keys["u"]
-	_, isZSet := e.obj.(*types.ZSet)
-	assert.True(t, isZSet)
+	assert.Equal(t, typeZSet, e.typ)
+	assert.Equal(t, "listpack", e.zset().Encoding())
 }
 
 // TestZSetBigSetsDifferential runs random commands on sets past the
