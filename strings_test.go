@@ -131,7 +131,7 @@ func strAddHash(t *testing.T, s *Store, key string) {
 		defer tx.end()
 		h := types.NewHash()
 		h.Set("f", "v")
-		d.add(key, &entry{typ: typeHash, obj: h})
+		d.add(key, hashEntry(h))
 		return nil
 	}))
 }
