@@ -13,6 +13,10 @@ import (
 //   - requirepass: the password connections must AUTH with (WithPassword);
 //   - busy-reply-threshold (and its alias lua-time-limit): how long a
 //     script runs before other connections get the BUSY error;
+//   - the encoding thresholds (hash-max-listpack-entries and -value,
+//     set-max-intset-entries, zset-max-listpack-entries and -value,
+//     list-max-listpack-size, stream-node-max-bytes and -entries): what
+//     OBJECT ENCODING and DUMP report and how stream nodes fill;
 //   - databases: read-only, the number WithDatabases set;
 //   - port: what INFO reports as tcp_port (the server binary sets it).
 
@@ -230,7 +234,37 @@ func (s *Store) configSet(pairs []string) error {
 			s.kill.mu.Lock()
 			s.kill.busyAfter = time.Duration(ms) * time.Millisecond
 			s.kill.mu.Unlock()
+		default:
+			if f := s.limitField(canon); f != nil {
+				// A memory value past int64 reads as its largest value.
+				*f, _ = strconv.ParseInt(values[i], 10, 64)
+			}
 		}
+	}
+	return nil
+}
+
+// limitField returns the field of s.limits that the parameter name (a
+// canonical one) sets, or nil if it sets none.
+func (s *Store) limitField(name string) *int64 {
+	l := &s.limits
+	switch name {
+	case "hash-max-listpack-entries":
+		return &l.HashMaxListpackEntries
+	case "hash-max-listpack-value":
+		return &l.HashMaxListpackValue
+	case "set-max-intset-entries":
+		return &l.SetMaxIntsetEntries
+	case "zset-max-listpack-entries":
+		return &l.ZSetMaxListpackEntries
+	case "zset-max-listpack-value":
+		return &l.ZSetMaxListpackValue
+	case "list-max-listpack-size":
+		return &l.ListMaxListpackSize
+	case "stream-node-max-bytes":
+		return &l.StreamNodeMaxBytes
+	case "stream-node-max-entries":
+		return &l.StreamNodeMaxEntries
 	}
 	return nil
 }

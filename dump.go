@@ -53,7 +53,7 @@ const (
 	rdbTypeListQuicklist2  = 18
 	quicklistNodePlain     = 1
 	quicklistNodePacked    = 2
-	quicklistNodeSizeLimit = 8192 // list-max-listpack-size -2
+	quicklistSafetyLimit   = 8192 // a node's bytes under a count fill
 )
 
 var (
@@ -200,7 +200,7 @@ func (d *db) restore(key, payload string, ttl int64, replace, absTTL bool, idle 
 	}
 	// Like Redis, read the value from the whole payload: a value that runs
 	// into the footer is read as it comes, and bytes after it are ignored.
-	r := rdbReader{p: p}
+	r := rdbReader{p: p, lim: &d.s.limits}
 	e := r.object()
 	if e == nil {
 		return errBadData
@@ -284,13 +284,15 @@ func appendRDBValue(b []byte, s string) []byte {
 }
 
 // appendQuicklist appends a list as a quicklist of listpack nodes, split as
-// list-max-listpack-size -2 splits a list built by RPUSH.
+// Redis splits a list built by RPUSH under the list's fill factor (its
+// list-max-listpack-size).
 func appendQuicklist(b []byte, l *types.List) []byte {
 	var nodes [][]byte
 	lp := newListpack()
+	fill := l.Fill()
 	for i := 0; i < l.Len(); i++ {
 		v := l.At(i)
-		if lp.n > 0 && len(lp.buf)+1+len(v)+8 > quicklistNodeSizeLimit {
+		if lp.n > 0 && !quicklistFits(len(lp.buf)+1, lp.n, len(v), fill) {
 			nodes = append(nodes, lp.bytes())
 			lp = newListpack()
 		}
@@ -305,6 +307,20 @@ func appendQuicklist(b []byte, l *types.List) []byte {
 		b = appendRDBValue(b, string(n))
 	}
 	return b
+}
+
+// quicklistFits reports whether Redis's quicklist adds an element of size
+// bytes to a node of nodeBytes bytes holding count elements, under fill: a
+// negative fill bounds a node's bytes (-1 to -5: 4 KiB to 64 KiB), a
+// positive one its count, within 8 KiB.
+func quicklistFits(nodeBytes, count, size, fill int) bool {
+	newBytes := nodeBytes + size + 8 // Redis's estimate of the new element's cost
+	if fill < 0 {
+		if newBytes <= 4096<<(-fill-1) {
+			return true
+		}
+	}
+	return newBytes <= quicklistSafetyLimit && count < fill
 }
 
 func appendSet(b []byte, s *types.Set) []byte {
@@ -680,6 +696,7 @@ func strtodPrefix(s string) float64 {
 type rdbReader struct {
 	p   []byte
 	bad bool
+	lim *types.Limits // the encoding thresholds of the values read
 }
 
 func (r *rdbReader) byte() byte {
@@ -818,6 +835,7 @@ func (r *rdbReader) packed(ziplist bool) ([]string, bool) {
 
 func (r *rdbReader) list(t byte) *entry {
 	l := types.NewList()
+	l.SetFill(r.lim.ListMaxListpackSize)
 	switch t {
 	case rdbTypeList:
 		for n := r.len(); n > 0 && !r.bad; n-- {
@@ -860,7 +878,7 @@ func (r *rdbReader) list(t byte) *entry {
 }
 
 func (r *rdbReader) set(t byte) *entry {
-	s := types.NewSet()
+	s := types.NewSet(r.lim)
 	if t == rdbTypeSetIntset {
 		p := []byte(r.string())
 		if r.bad || len(p) < 8 {
@@ -945,7 +963,7 @@ func (r *rdbReader) zset(t byte) *entry {
 }
 
 func (r *rdbReader) hash(t byte) *entry {
-	h := types.NewHash()
+	h := types.NewHash(r.lim)
 	switch t {
 	case rdbTypeHash:
 		n := r.len()
@@ -965,7 +983,7 @@ func (r *rdbReader) hash(t byte) *entry {
 			return nil
 		}
 		for i := 0; i < len(vs); i += 2 {
-			if !h.Set(vs[i], vs[i+1]) {
+			if !h.Load(vs[i], vs[i+1]) {
 				return nil
 			}
 		}
@@ -1204,7 +1222,7 @@ func (r *rdbReader) millis() int64 {
 }
 
 func (r *rdbReader) stream(t byte) *entry {
-	s := types.NewStream()
+	s := types.NewStream(r.lim)
 	for n := r.len(); n > 0 && !r.bad; n-- {
 		key := r.string()
 		lp := r.string()

@@ -41,7 +41,7 @@ func (d *db) hashWrite(key string, n int) (*entry, *types.Hash, error) {
 		return nil, nil, err
 	}
 	if e == nil {
-		return nil, types.NewHashSize(n), nil
+		return nil, types.NewHashSize(&d.s.limits, n), nil
 	}
 	return e, e.hash(), nil
 }

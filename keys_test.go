@@ -521,7 +521,7 @@ func TestKeysObjectIdleTime(t *testing.T) {
 }
 
 func TestKeysCloneEntry(t *testing.T) {
-	h := types.NewHash()
+	h := types.NewHash(nil)
 	h.Set("f", "v")
 	e := hashEntry(h)
 	e.expireAt = 123

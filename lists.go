@@ -97,6 +97,7 @@ func (d *db) push(key string, values []string, left, onlyExisting bool) (int64, 
 			return 0, nil
 		}
 		l = types.NewListSize(len(values))
+		l.SetFill(d.s.limits.ListMaxListpackSize)
 		d.add(key, listEntry(l))
 	}
 	for _, v := range values {
@@ -329,6 +330,7 @@ func (d *db) lmove(src, dst string, srcLeft, dstLeft bool) (string, bool, error)
 	}
 	if de == nil {
 		dl := types.NewList()
+		dl.SetFill(d.s.limits.ListMaxListpackSize)
 		de = listEntry(dl)
 		d.add(dst, de)
 	}

@@ -39,7 +39,7 @@ func (d *db) sadd(key string, members []string) (int64, error) {
 	}
 	var s *types.Set
 	if e == nil {
-		s = types.NewSet()
+		s = types.NewSet(&d.s.limits)
 	} else {
 		s = e.set()
 	}
@@ -121,7 +121,7 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 	s := e.set()
 	size := int64(s.Len())
 	if count >= size {
-		out := rebuiltSet(s).Members()
+		out := rebuiltSet(s, &d.s.limits).Members()
 		d.remove(key, e)
 		return out, nil
 	}
@@ -134,7 +134,7 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 		d.modified(key)
 		return out, nil
 	}
-	kept := types.NewSet()
+	kept := types.NewSet(&d.s.limits)
 	for range remaining {
 		kept.Add(s.RemoveAt(d.s.rng.IntN(s.Len())))
 	}
@@ -145,11 +145,11 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 
 // rebuiltSet returns s as Redis rebuilds a set member by member (SUNION of
 // one set): an intset, in ascending order, whenever the members allow it.
-func rebuiltSet(s *types.Set) *types.Set {
+func rebuiltSet(s *types.Set, lim *types.Limits) *types.Set {
 	if s.Intset() {
 		return s
 	}
-	n := types.NewSet()
+	n := types.NewSet(lim)
 	s.Each(func(m string) bool {
 		n.Add(m)
 		return true
@@ -260,7 +260,7 @@ func (d *db) smove(src, dst, member string) (bool, error) {
 		d.modified(src)
 	}
 	if de == nil {
-		t := types.NewSet()
+		t := types.NewSet(&d.s.limits)
 		t.Add(member)
 		d.add(dst, setEntry(t))
 	} else if de.set().Add(member) {
@@ -343,7 +343,7 @@ func (d *db) sinterstore(dst string, keys []string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	res := types.NewSet()
+	res := types.NewSet(&d.s.limits)
 	if !missing {
 		intersect(sets, func(m string) bool {
 			res.Add(m)
@@ -360,7 +360,7 @@ func (d *db) sunion(keys []string) (*types.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := types.NewSet()
+	res := types.NewSet(&d.s.limits)
 	for _, s := range sets {
 		if s == nil {
 			continue
@@ -381,7 +381,7 @@ func (d *db) sdiff(keys []string) (*types.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := types.NewSet()
+	res := types.NewSet(&d.s.limits)
 	first := sets[0]
 	if first == nil {
 		return res, nil

@@ -38,6 +38,7 @@ type Store struct {
 	kill scriptKill      // reaches the running script without the lock
 
 	scriptTimeout time.Duration
+	limits        types.Limits // the encoding thresholds of CONFIG, which every container points to
 
 	password string // WithPassword; empty: connections need no AUTH
 	clientID int64  // the last connection id NewConn handed out, guarded by mu
@@ -141,6 +142,7 @@ func New(opts ...Option) (*Store, error) {
 		stop:       make(chan struct{}),
 
 		scriptTimeout: cfg.scriptTimeout,
+		limits:        types.DefaultLimits(),
 		password:      cfg.password,
 		done:          make(chan struct{}),
 	}

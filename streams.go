@@ -174,8 +174,12 @@ type trimArgs struct {
 	maxLen   int64
 	minID    types.StreamID
 	approx   bool
-	limit    int64
+	limit    int64 // the most entries to trim; 0 for no limit, defaultTrimLimit
 }
+
+// defaultTrimLimit in trimArgs.limit is an approximate trim without LIMIT:
+// Redis then limits it to 100 * stream-node-max-entries, read when it trims.
+const defaultTrimLimit = -1
 
 // addArgs are XADD's options.
 type addArgs struct {
@@ -257,19 +261,29 @@ done:
 	case limitGiven && !a.approx:
 		return a, 0, ErrStreamLimitNoApprox
 	case !limitGiven && a.approx:
-		a.limit = 100 * 100 // 100 * stream-node-max-entries
+		a.limit = defaultTrimLimit
 	case !limitGiven:
 		a.limit = 0
 	}
 	return a, i, nil
 }
 
-// trim applies a's trimming to st and returns how many entries went.
-func (a *trimArgs) trim(st *types.Stream) int64 {
+// trim applies a's trimming to st and returns how many entries went; lim
+// gives the default limit.
+func (a *trimArgs) trim(st *types.Stream, lim *types.Limits) int64 {
 	if a.strategy == 0 {
 		return 0
 	}
-	return st.Trim(a.maxLen, a.minID, a.strategy == 2, a.approx, a.limit)
+	limit := a.limit
+	if limit == defaultTrimLimit {
+		// As Redis computes it, wrapping around for huge node sizes.
+		limit = 100 * lim.StreamNodeMaxEntries
+		if limit <= 0 {
+			limit = 10000
+		}
+		limit = min(limit, 1000000)
+	}
+	return st.Trim(a.maxLen, a.minID, a.strategy == 2, a.approx, limit)
 }
 
 // xadd adds an entry to key's stream and returns its ID; ok is false when
@@ -286,7 +300,7 @@ func (d *db) xadd(key string, a *addArgs, pairs []string) (id types.StreamID, ok
 		if a.noMkStream {
 			return id, false, nil
 		}
-		e = streamEntry(types.NewStream())
+		e = streamEntry(types.NewStream(&d.s.limits))
 		d.add(key, e)
 	}
 	st := e.stream()
@@ -316,7 +330,7 @@ func (d *db) xadd(key string, a *addArgs, pairs []string) (id types.StreamID, ok
 		return id, false, ErrStreamIDTooSmall
 	}
 	st.Append(id, pairs)
-	a.trim(st)
+	a.trim(st, &d.s.limits)
 	d.signalReady(key)
 	d.modified(key)
 	return id, true, nil
@@ -397,7 +411,7 @@ func (d *db) xtrim(key string, a *trimArgs) (int64, error) {
 	if e == nil {
 		return 0, err
 	}
-	n := a.trim(e.stream())
+	n := a.trim(e.stream(), &d.s.limits)
 	if n > 0 {
 		d.modified(key)
 	}

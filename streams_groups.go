@@ -142,7 +142,7 @@ func (d *db) xgroupCreate(args []string, o xgroupOpts) error {
 		return err
 	}
 	if st == nil {
-		st = types.NewStream()
+		st = types.NewStream(&d.s.limits)
 		d.add(key, streamEntry(st)) // d.add calls d.modified, as Redis signals the new key
 	}
 	if st.CreateGroup(group, id, o.entriesRead) == nil {

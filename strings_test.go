@@ -129,7 +129,7 @@ func strAddHash(t *testing.T, s *Store, key string) {
 		d, err := tx.begin(true)
 		require.NoError(t, err)
 		defer tx.end()
-		h := types.NewHash()
+		h := types.NewHash(&d.s.limits)
 		h.Set("f", "v")
 		d.add(key, hashEntry(h))
 		return nil

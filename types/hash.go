@@ -4,9 +4,10 @@ package types
 //
 // While it is small (Redis's "listpack" encoding) a Hash keeps its fields in
 // insertion order, as Redis does, so that HGETALL, HKEYS, HSCAN and friends
-// answer in the same order Redis does. Once it outgrows that (more than 512
-// fields, or a field or value longer than 64 bytes: Redis's "hashtable"
-// encoding, which it never leaves) the order is arbitrary, as in Redis, and
+// answer in the same order Redis does. Once it outgrows that (more fields
+// than hash-max-listpack-entries, or a field or value longer than
+// hash-max-listpack-value bytes: Redis's "hashtable" encoding, which it
+// never leaves) the order is arbitrary, as in Redis, and
 // deleting a field moves the last field into its place.
 //
 // Fields are kept densely in positions 0 to Len()-1, so At gives random
@@ -15,27 +16,21 @@ type Hash struct {
 	index  map[string]int // field -> position in pairs
 	pairs  []pair         // densely packed; in insertion order while small
 	bigEnc bool           // converted to "hashtable" encoding (never goes back)
+	lim    *Limits        // the encoding thresholds
 }
 
 type pair struct {
 	field, value string
 }
 
-// Redis converts a listpack hash to a hash table when it passes either limit
-// (hash-max-listpack-entries, hash-max-listpack-value). These are the
-// defaults built into redis-server; the redis.conf shipped as an example
-// sets 128 entries instead.
-const (
-	maxListpackEntries = 512
-	maxListpackValue   = 64
-)
+// NewHash returns an empty hash whose encoding follows lim (nil: the
+// defaults).
+func NewHash(lim *Limits) *Hash { return &Hash{index: make(map[string]int), lim: lim.orDefault()} }
 
-// NewHash returns an empty hash.
-func NewHash() *Hash { return &Hash{index: make(map[string]int)} }
-
-// NewHashSize returns an empty hash with room for n fields.
-func NewHashSize(n int) *Hash {
-	return &Hash{index: make(map[string]int, n), pairs: make([]pair, 0, n)}
+// NewHashSize returns an empty hash, as NewHash does, with room for n
+// fields.
+func NewHashSize(lim *Limits, n int) *Hash {
+	return &Hash{index: make(map[string]int, n), pairs: make([]pair, 0, n), lim: lim.orDefault()}
 }
 
 // Len returns the number of fields.
@@ -59,16 +54,23 @@ func (h *Hash) Has(field string) bool {
 // Set sets field to value and reports whether the field is new. A new field
 // goes last.
 func (h *Hash) Set(field, value string) bool {
-	if len(field) > maxListpackValue || len(value) > maxListpackValue {
+	if limit := h.lim.HashMaxListpackValue; int64(len(field)) > limit || int64(len(value)) > limit {
 		h.bigEnc = true
 	}
+	return h.Load(field, value)
+}
+
+// Load sets field to value as Set does, but as Redis loads a listpack
+// payload: only the number of fields, not their lengths, can change the
+// encoding.
+func (h *Hash) Load(field, value string) bool {
 	if i, ok := h.index[field]; ok {
 		h.pairs[i].value = value
 		return false
 	}
 	h.index[field] = len(h.pairs)
 	h.pairs = append(h.pairs, pair{field: field, value: value})
-	if len(h.pairs) > maxListpackEntries {
+	if int64(len(h.pairs)) > h.lim.HashMaxListpackEntries {
 		h.bigEnc = true
 	}
 	return true
@@ -154,7 +156,7 @@ func (h *Hash) Scan(cursor uint64, count int, fn func(field, value string)) uint
 
 // Clone returns a copy of h, with the same order and encoding.
 func (h *Hash) Clone() *Hash {
-	c := &Hash{index: make(map[string]int, len(h.pairs)), pairs: make([]pair, len(h.pairs)), bigEnc: h.bigEnc}
+	c := &Hash{index: make(map[string]int, len(h.pairs)), pairs: make([]pair, len(h.pairs)), bigEnc: h.bigEnc, lim: h.lim}
 	copy(c.pairs, h.pairs)
 	for i, p := range c.pairs {
 		c.index[p.field] = i

@@ -30,7 +30,7 @@ func checkHash(t *testing.T, h *Hash) {
 }
 
 func TestHashSmallKeepsInsertionOrder(t *testing.T) {
-	h := NewHash()
+	h := NewHash(nil)
 	assert.True(t, h.Set("b", "1"))
 	assert.True(t, h.Set("a", "2"))
 	assert.True(t, h.Set("c", "3"))
@@ -57,8 +57,8 @@ func TestHashSmallKeepsInsertionOrder(t *testing.T) {
 }
 
 func TestHashEncoding(t *testing.T) {
-	h := NewHash()
-	for i := range maxListpackEntries {
+	h := NewHash(nil)
+	for i := range int(defaultLimits.HashMaxListpackEntries) {
 		h.Set(strconv.Itoa(i), "v")
 	}
 	assert.Equal(t, "listpack", h.Encoding())
@@ -70,13 +70,13 @@ func TestHashEncoding(t *testing.T) {
 	h.Delete("0")
 	assert.Equal(t, "hashtable", h.Encoding(), "never goes back")
 
-	long := strings.Repeat("x", maxListpackValue)
-	h = NewHash()
+	long := strings.Repeat("x", int(defaultLimits.HashMaxListpackValue))
+	h = NewHash(nil)
 	h.Set(long, long)
 	assert.Equal(t, "listpack", h.Encoding())
 	h.Set("a", long+"x")
 	assert.Equal(t, "hashtable", h.Encoding())
-	h = NewHash()
+	h = NewHash(nil)
 	h.Set(long+"x", "")
 	assert.Equal(t, "hashtable", h.Encoding())
 
@@ -85,7 +85,7 @@ func TestHashEncoding(t *testing.T) {
 }
 
 func TestHashClone(t *testing.T) {
-	h := NewHashSize(3)
+	h := NewHashSize(nil, 3)
 	h.Set("a", "1")
 	h.Set("b", "2")
 	h.Set("c", "3")
@@ -98,7 +98,7 @@ func TestHashClone(t *testing.T) {
 }
 
 func TestHashEachStops(t *testing.T) {
-	h := NewHash()
+	h := NewHash(nil)
 	h.Set("a", "1")
 	h.Set("b", "2")
 	n := 0
@@ -108,7 +108,7 @@ func TestHashEachStops(t *testing.T) {
 
 func TestHashRandomOperations(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	h := NewHash()
+	h := NewHash(nil)
 	model := map[string]string{}
 	var order []string // insertion order while small
 	for i := range 20000 {
@@ -157,7 +157,7 @@ func indexOf(s []string, x string) int {
 }
 
 func TestHashScanSmall(t *testing.T) {
-	h := NewHash()
+	h := NewHash(nil)
 	h.Set("a", "1")
 	h.Set("b", "2")
 	for _, cursor := range []uint64{0, 1, 12345, 1<<64 - 1} {
@@ -173,7 +173,7 @@ func TestHashScanSmall(t *testing.T) {
 func TestHashScanGuarantee(t *testing.T) {
 	for seed := range uint64(20) {
 		r := rand.New(rand.NewPCG(seed, 1))
-		h := NewHash()
+		h := NewHash(nil)
 		n := 600 + r.IntN(3000)
 		for i := range n {
 			h.Set("f"+strconv.Itoa(i), "")
@@ -210,7 +210,7 @@ func TestHashScanGuarantee(t *testing.T) {
 }
 
 func TestHashScanCursorBeyondEnd(t *testing.T) {
-	h := NewHash()
+	h := NewHash(nil)
 	for i := range 1000 {
 		h.Set(strconv.Itoa(i), "")
 	}
@@ -221,7 +221,7 @@ func TestHashScanCursorBeyondEnd(t *testing.T) {
 }
 
 func TestHashShrinks(t *testing.T) {
-	h := NewHash()
+	h := NewHash(nil)
 	for i := range 10000 {
 		h.Set(strconv.Itoa(i), "")
 	}
@@ -234,7 +234,7 @@ func TestHashShrinks(t *testing.T) {
 }
 
 func BenchmarkHashSetGet(b *testing.B) {
-	h := NewHash()
+	h := NewHash(nil)
 	fields := make([]string, 256)
 	for i := range fields {
 		fields[i] = "field:" + strconv.Itoa(i)

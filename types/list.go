@@ -13,7 +13,16 @@ type List struct {
 	buf  []string // len(buf) is 0 or a power of two
 	head int      // position in buf of element 0
 	n    int      // number of elements
+	fill int32    // list-max-listpack-size when the list was made, less 2 (so 0 is Redis's default, -2)
 }
+
+// SetFill records list-max-listpack-size as the list is made, as Redis sets
+// a new list's fill factor from its configuration: it decides how DUMP
+// splits the list into quicklist nodes. Redis clamps it to -5..32767.
+func (l *List) SetFill(fill int64) { l.fill = int32(min(max(fill, -5), 1<<15-1) + 2) }
+
+// Fill returns the list's fill factor, -2 unless SetFill set another.
+func (l *List) Fill() int { return int(l.fill) - 2 }
 
 // minListCap is the smallest buffer a non-empty List has, and the size it
 // never shrinks below.
@@ -50,7 +59,7 @@ func (l *List) Encoding() string { return "quicklist" }
 
 // Clone returns a copy of l that shares nothing with it.
 func (l *List) Clone() *List {
-	c := &List{n: l.n}
+	c := &List{n: l.n, fill: l.fill}
 	if l.n > 0 {
 		c.buf = make([]string, ringCap(l.n))
 		l.copyTo(c.buf)

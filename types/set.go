@@ -25,15 +25,13 @@ type Set struct {
 	members []string       // hashtable encoding: densely packed
 	ht      bool           // converted to "hashtable" encoding (never goes back)
 	width   uint8          // intset encoding: bytes per integer (2, 4 or 8); it only grows, as in Redis
+	lim     *Limits        // the encoding thresholds
 }
 
-// MaxIntsetEntries is Redis's set-max-intset-entries default: an intset
-// with more members than this becomes a hash table.
-const MaxIntsetEntries = 512
-
-// NewSet returns an empty set, in the intset encoding until a member says
-// otherwise.
-func NewSet() *Set { return &Set{} }
+// NewSet returns an empty set, in the intset encoding until a member that is
+// not an integer, or more members than lim's set-max-intset-entries (nil:
+// the defaults), turn it into a hash table.
+func NewSet(lim *Limits) *Set { return &Set{lim: lim.orDefault()} }
 
 // ParseSetInt reports whether s is an integer as Redis's string2ll reads it
 // (an optional '-', then digits with no leading zero except "0" itself,
@@ -155,7 +153,7 @@ func (s *Set) Add(member string) bool {
 			}
 			s.ints = slices.Insert(s.ints, i, v)
 			s.width = max(s.width, intWidth(v))
-			if len(s.ints) > MaxIntsetEntries {
+			if int64(len(s.ints)) > s.lim.SetMaxIntsetEntries {
 				s.convert()
 			}
 			return true
@@ -309,7 +307,7 @@ func (s *Set) Scan(cursor uint64, count int, fn func(member string)) uint64 {
 
 // Clone returns a copy of s, with the same order and encoding.
 func (s *Set) Clone() *Set {
-	c := &Set{ht: s.ht, width: s.width}
+	c := &Set{ht: s.ht, width: s.width, lim: s.lim}
 	if !s.ht {
 		c.ints = slices.Clone(s.ints)
 		return c

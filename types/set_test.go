@@ -31,7 +31,7 @@ func TestParseSetInt(t *testing.T) {
 }
 
 func TestSetIntset(t *testing.T) {
-	s := NewSet()
+	s := NewSet(nil)
 	assert.Equal(t, "intset", s.Encoding())
 	assert.True(t, s.Add("3"))
 	assert.True(t, s.Add("-1"))
@@ -54,7 +54,7 @@ func TestSetIntset(t *testing.T) {
 }
 
 func TestSetConvertsOnNonInteger(t *testing.T) {
-	s := NewSet()
+	s := NewSet(nil)
 	s.Add("1")
 	s.Add("2")
 	assert.True(t, s.Add("a"))
@@ -69,9 +69,9 @@ func TestSetConvertsOnNonInteger(t *testing.T) {
 }
 
 func TestSetConvertsPast512(t *testing.T) {
-	s := NewSet()
-	for i := range MaxIntsetEntries {
-		require.True(t, s.Add(strconv.Itoa(MaxIntsetEntries-i)))
+	s := NewSet(nil)
+	for i := range int(defaultLimits.SetMaxIntsetEntries) {
+		require.True(t, s.Add(strconv.Itoa(int(defaultLimits.SetMaxIntsetEntries)-i)))
 	}
 	assert.Equal(t, "intset", s.Encoding())
 	m := s.Members()
@@ -84,15 +84,15 @@ func TestSetConvertsPast512(t *testing.T) {
 	assert.Equal(t, "intset", s.Encoding())
 	assert.True(t, s.Add("0"))
 	assert.Equal(t, "hashtable", s.Encoding())
-	assert.Equal(t, MaxIntsetEntries+1, s.Len())
-	for i := 0; i <= MaxIntsetEntries; i++ {
+	assert.Equal(t, int(defaultLimits.SetMaxIntsetEntries)+1, s.Len())
+	for i := 0; i <= int(defaultLimits.SetMaxIntsetEntries); i++ {
 		require.True(t, s.Has(strconv.Itoa(i)))
 	}
 }
 
 func TestSetEachStops(t *testing.T) {
 	for _, members := range [][]string{{"1", "2", "3"}, {"a", "b", "c"}} {
-		s := NewSet()
+		s := NewSet(nil)
 		for _, m := range members {
 			s.Add(m)
 		}
@@ -103,7 +103,7 @@ func TestSetEachStops(t *testing.T) {
 }
 
 func TestSetClone(t *testing.T) {
-	s := NewSet()
+	s := NewSet(nil)
 	s.Add("1")
 	s.Add("2")
 	c := s.Clone()
@@ -120,7 +120,7 @@ func TestSetClone(t *testing.T) {
 }
 
 func TestSetScan(t *testing.T) {
-	s := NewSet()
+	s := NewSet(nil)
 	s.Add("3")
 	s.Add("1")
 	var got []string
@@ -128,7 +128,7 @@ func TestSetScan(t *testing.T) {
 	assert.Equal(t, uint64(0), next, "an intset comes whole")
 	assert.Equal(t, []string{"1", "3"}, got)
 
-	h := NewSet()
+	h := NewSet(nil)
 	for i := range 100 {
 		h.Add("m" + strconv.Itoa(i))
 	}
@@ -160,7 +160,7 @@ func TestSetScan(t *testing.T) {
 }
 
 func TestSetRemoveAtHashtable(t *testing.T) {
-	s := NewSet()
+	s := NewSet(nil)
 	for _, m := range []string{"a", "b", "c", "d"} {
 		s.Add(m)
 	}
@@ -177,7 +177,7 @@ func TestSetRemoveAtHashtable(t *testing.T) {
 }
 
 func TestSetShrinks(t *testing.T) {
-	s := NewSet()
+	s := NewSet(nil)
 	for i := range 1000 {
 		s.Add("k" + strconv.Itoa(i))
 	}

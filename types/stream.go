@@ -77,8 +77,8 @@ type StreamEntry struct {
 // first entry's ID). Not safe for concurrent use.
 //
 // Entries are kept in nodes laid out as Redis 7.0 lays out its listpack
-// nodes (at most streamNodeMaxEntries entries, live or deleted, and about
-// streamNodeMaxBytes bytes), so that approximate trimming, which removes
+// nodes (at most stream-node-max-entries entries, live or deleted, and
+// about stream-node-max-bytes bytes, from its Limits), so that approximate trimming, which removes
 // whole nodes only, removes exactly what Redis removes. Nodes sit in a
 // slice ordered by the ID of their first entry: appends and trims work at
 // its ends, a range read finds its first node by binary search.
@@ -92,12 +92,12 @@ type Stream struct {
 	EntriesAdded uint64   // how many entries were ever added
 
 	groups map[string]*StreamGroup
+	lim    *Limits // the node size limits
 }
 
-const (
-	streamNodeMaxEntries = 100  // stream-node-max-entries
-	streamNodeMaxBytes   = 4096 // stream-node-max-bytes
-)
+// streamListpackMaxSize bounds a node's bytes when stream-node-max-bytes is
+// 0 (no limit) or above it, as in Redis.
+const streamListpackMaxSize = 1 << 30
 
 // streamNode is one listpack node: its master ID and fields (those of its
 // first entry), its entries (deleted ones stay, flagged, as in Redis), and
@@ -117,8 +117,9 @@ type nodeEntry struct {
 	deleted bool
 }
 
-// NewStream returns an empty stream.
-func NewStream() *Stream { return &Stream{} }
+// NewStream returns an empty stream whose nodes follow lim (nil: the
+// defaults).
+func NewStream(lim *Limits) *Stream { return &Stream{lim: lim.orDefault()} }
 
 // Len returns the number of entries.
 func (s *Stream) Len() int { return s.length }
@@ -211,7 +212,12 @@ func (s *Stream) Append(id StreamID, pairs []string) {
 		for _, p := range pairs {
 			total += len(p)
 		}
-		if n.bytes+total >= streamNodeMaxBytes || len(n.entries) >= streamNodeMaxEntries {
+		maxBytes := s.lim.StreamNodeMaxBytes
+		if maxBytes <= 0 || maxBytes > streamListpackMaxSize {
+			maxBytes = streamListpackMaxSize
+		}
+		maxEntries := s.lim.StreamNodeMaxEntries
+		if int64(n.bytes+total) >= maxBytes || (maxEntries > 0 && int64(len(n.entries)) >= maxEntries) {
 			n = nil
 		}
 	}

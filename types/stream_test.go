@@ -49,7 +49,7 @@ func TestStreamNodeSearch(t *testing.T) {
 }
 
 func TestStreamRangeAndDelete(t *testing.T) {
-	s := NewStream()
+	s := NewStream(nil)
 	var ids []StreamID
 	for i := 1; i <= 1000; i++ {
 		id := StreamID{uint64(i / 3), uint64(i % 3)}
@@ -90,7 +90,7 @@ func TestStreamRangeAndDelete(t *testing.T) {
 }
 
 func TestStreamRaxNodes(t *testing.T) {
-	s := NewStream()
+	s := NewStream(nil)
 	assert.Equal(t, 1, s.RaxNodes())
 	s.nodes = []*streamNode{{master: StreamID{1, 1}}}
 	assert.Equal(t, 2, s.RaxNodes()) // a compressed root and the key
@@ -106,7 +106,7 @@ func TestStreamRaxNodes(t *testing.T) {
 }
 
 func TestStreamGroupsPEL(t *testing.T) {
-	s := NewStream()
+	s := NewStream(nil)
 	for i := 1; i <= 5; i++ {
 		s.Append(StreamID{uint64(i), 0}, []string{"f", "v"})
 	}
