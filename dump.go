@@ -37,23 +37,23 @@ var dumpCommands = []*command{
 
 // RDB object types.
 const (
-	rdbTypeString          = 0
-	rdbTypeList            = 1
-	rdbTypeSet             = 2
-	rdbTypeZSet            = 3
-	rdbTypeHash            = 4
-	rdbTypeZSet2           = 5
-	rdbTypeListZiplist     = 10
-	rdbTypeSetIntset       = 11
-	rdbTypeZSetZiplist     = 12
-	rdbTypeHashZiplist     = 13
-	rdbTypeListQuicklist   = 14
-	rdbTypeHashListpack    = 16
-	rdbTypeZSetListpack    = 17
-	rdbTypeListQuicklist2  = 18
-	quicklistNodePlain     = 1
-	quicklistNodePacked    = 2
-	quicklistSafetyLimit   = 8192 // a node's bytes under a count fill
+	rdbTypeString         = 0
+	rdbTypeList           = 1
+	rdbTypeSet            = 2
+	rdbTypeZSet           = 3
+	rdbTypeHash           = 4
+	rdbTypeZSet2          = 5
+	rdbTypeListZiplist    = 10
+	rdbTypeSetIntset      = 11
+	rdbTypeZSetZiplist    = 12
+	rdbTypeHashZiplist    = 13
+	rdbTypeListQuicklist  = 14
+	rdbTypeHashListpack   = 16
+	rdbTypeZSetListpack   = 17
+	rdbTypeListQuicklist2 = 18
+	quicklistNodePlain    = 1
+	quicklistNodePacked   = 2
+	quicklistSafetyLimit  = 8192 // a node's bytes under a count fill
 )
 
 var (

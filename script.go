@@ -310,6 +310,10 @@ func (nc *nameCache) lookup(name string) *command {
 	return cmd
 }
 
+// ReplyError implements luabind.Host: INFO counts the error replies in a
+// script's reply (stats.go).
+func (h *scriptHost) ReplyError(msg string) { h.s.scriptReplyError(msg) }
+
 // Known implements luabind.Host.
 func (h *scriptHost) Known(name string) bool { return commands.lookup(name) != nil }
 

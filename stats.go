@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/racefree/racefree/resp"
 )
 
 // INFO's counters: keyspace hits and misses, expired keys, error replies
@@ -58,7 +56,11 @@ type statsState struct {
 	// running script replied with: the script passing it on is not a new
 	// error reply.
 	scriptErr string
-	scriptW   statsWriter // the writer a script's reply goes through, reused
+	// scriptCall and scriptCmd are the script command running (EVAL,
+	// FCALL, ...), whose reply's errors scriptReplyError counts; nil
+	// outside one.
+	scriptCall *call
+	scriptCmd  *command
 }
 
 // cmdStats are one command's Commandstats counters.
@@ -254,7 +256,11 @@ func (s *Store) runCommand(c *call, cmd *command) {
 // its panic becomes an error reply, so that the store lock, which the
 // caller holds, is released as usual and the store goes on serving.
 func (s *Store) runHandler(c *call, cmd *command) {
+	returned := false // recover only when the handler did not return: recover costs even when nothing panics
 	defer func() {
+		if returned {
+			return
+		}
 		if r := recover(); r != nil {
 			c.fail(errorf(errInternal, "ERR racefree internal error in '%s': %v", cmd.name, r))
 		}
@@ -264,6 +270,7 @@ func (s *Store) runHandler(c *call, cmd *command) {
 	} else {
 		cmd.run(c)
 	}
+	returned = true
 }
 
 // errInternal is the error reply of a command whose handler panicked.
@@ -294,62 +301,33 @@ func (s *Store) runSpecial(c *call, cmd *command) {
 	}
 }
 
-// runScriptCommand runs a command that runs a script with its reply going
-// through a statsWriter, which counts the errors in it.
+// runScriptCommand runs a command that runs a script, noting it as the one
+// whose reply's errors scriptReplyError counts.
 func (s *Store) runScriptCommand(c *call, cmd *command) {
 	st := &s.stat
-	sw := &st.scriptW
-	if sw.c != nil {
-		sw = &statsWriter{} // a script command running inside another: not in Redis, but safe
-	}
-	sw.Writer, sw.c, sw.cmd = c.w, c, cmd
-	st.scriptErr = ""
-	c.w = sw
+	// A script command running inside another (not in Redis) puts the
+	// outer one back when it ends.
+	outerCall, outerCmd := st.scriptCall, st.scriptCmd
+	st.scriptCall, st.scriptCmd, st.scriptErr = c, cmd, ""
 	cmd.run(c)
-	c.w = sw.Writer
-	sw.Writer, sw.c, sw.cmd = nil, nil, nil
-	st.scriptErr = ""
+	st.scriptCall, st.scriptCmd, st.scriptErr = outerCall, outerCmd, ""
 }
 
-// statsWriter passes a script's reply on, counting the error replies in it
-// that no command counted yet.
-type statsWriter struct {
-	resp.Writer
-	c   *call
-	cmd *command
-}
-
-// Error counts msg, unless the call's own failure (counted by fail) or an
-// error a command in the script replied with (counted then) writes it:
-// that one counts as a failed call of the script, as Redis does.
-func (w *statsWriter) Error(msg string) {
-	if w.c.err == nil {
-		s := w.c.s
-		if e := s.stat.scriptErr; e != "" && strings.HasPrefix(msg, e) {
-			s.stat.cmds[w.cmd.stat.id].failed++
-		} else {
-			s.countError(msg)
-		}
+// scriptReplyError counts msg, an error reply the script engine writes into
+// the reply of the running script command, unless the command's own
+// failure (counted by fail) writes it, or it is an error a command in the
+// script replied with (counted then): that one counts as a failed call of
+// the script, as Redis does. The caller holds s.mu.
+func (s *Store) scriptReplyError(msg string) {
+	st := &s.stat
+	c := st.scriptCall
+	if c == nil || c.err != nil {
+		return
 	}
-	w.Writer.Error(msg)
-}
-
-// BigNumber passes a RESP3 big number on to a writer that has them, as a
-// bulk string to one that has not (the script layer's own fallback).
-func (w *statsWriter) BigNumber(s string) {
-	if bw, ok := w.Writer.(interface{ BigNumber(string) }); ok {
-		bw.BigNumber(s)
+	if e := st.scriptErr; e != "" && strings.HasPrefix(msg, e) {
+		st.cmds[st.scriptCmd.stat.id].failed++
 	} else {
-		w.Writer.Bulk(s)
-	}
-}
-
-// Verbatim passes a RESP3 verbatim string on as BigNumber does.
-func (w *statsWriter) Verbatim(format, s string) {
-	if vw, ok := w.Writer.(interface{ Verbatim(format, s string) }); ok {
-		vw.Verbatim(format, s)
-	} else {
-		w.Writer.Bulk(s)
+		s.countError(msg)
 	}
 }
 

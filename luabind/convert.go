@@ -37,7 +37,7 @@ func (e *Engine) writeReply(v lua.LValue, w resp.Writer, depth int) {
 		}
 	case *lua.LTable:
 		if depth >= maxReplyDepth {
-			w.Error("ERR reached lua stack limit")
+			e.writeError(w, "ERR reached lua stack limit")
 			return
 		}
 		e.writeTable(x, w, depth)
@@ -52,7 +52,7 @@ func (e *Engine) writeTable(t *lua.LTable, w resp.Writer, depth int) {
 		return
 	}
 	if s, ok := t.RawGetString("err").(lua.LString); ok {
-		w.Error(oneLine(string(s)))
+		e.writeError(w, oneLine(string(s)))
 		return
 	}
 	if s, ok := t.RawGetString("ok").(lua.LString); ok {
@@ -107,6 +107,12 @@ func (e *Engine) writeTable(t *lua.LTable, w resp.Writer, depth int) {
 	for i := 1; i <= n; i++ {
 		e.writeReply(t.RawGetInt(i), w, depth+1)
 	}
+}
+
+// writeError writes the error reply msg, telling the run's host first.
+func (e *Engine) writeError(w resp.Writer, msg string) {
+	e.run.host.ReplyError(msg)
+	w.Error(msg)
 }
 
 // truncInt is C's (long long) cast of a double on x86-64: truncation toward
@@ -224,7 +230,10 @@ func (lw *luaWriter) Status(s string) {
 // grows at the end, so no other key means none after "ok"; the array part
 // is apart.
 func isOKTable(t *lua.LTable) bool {
-	if t.Metatable != lua.LNil || t.RawGetString("ok") != lua.LString("OK") || t.MaxN() != 0 {
+	if !noMetatable(t) {
+		return false
+	}
+	if ok, isStr := t.RawGetString("ok").(lua.LString); !isStr || ok != "OK" || t.MaxN() != 0 {
 		return false
 	}
 	if n, ok := tableKeyCount(t); ok {
@@ -244,6 +253,34 @@ var tableKeysOffset = func() uintptr {
 	}
 	return f.Offset
 }()
+
+// noMetatable reports whether t has no metatable, without the call that
+// comparing two interfaces takes: a table's metatable is LNil, the only
+// *LNilType, or a table.
+func noMetatable(t *lua.LTable) bool {
+	_, none := t.Metatable.(*lua.LNilType)
+	return none
+}
+
+// tableArrayOffset is where gopher-lua keeps a table's array part, or -1 if
+// its layout is not the expected one.
+var tableArrayOffset = func() uintptr {
+	f, ok := reflect.TypeOf(lua.LTable{}).FieldByName("array")
+	if !ok || f.Type != reflect.TypeOf([]lua.LValue(nil)) {
+		return ^uintptr(0)
+	}
+	return f.Offset
+}()
+
+// tableArray is t's array part (see tableArrayOffset), read without a call
+// per element: RawGetInt and RawSetInt on an index inside it read and write
+// its elements. ok is false when it cannot be read.
+func tableArray(t *lua.LTable) (a []lua.LValue, ok bool) {
+	if tableArrayOffset == ^uintptr(0) {
+		return nil, false
+	}
+	return *(*[]lua.LValue)(unsafe.Add(unsafe.Pointer(t), tableArrayOffset)), true
+}
 
 // tableKeyCount is the length of t's list of hash keys, read without the
 // two hash lookups Next takes (see tableKeysOffset); ok is false when it

@@ -34,6 +34,11 @@ type Host interface {
 	// Stopped words the error of a run that its context stopped (SCRIPT
 	// KILL, a deadline): the text before the script suffix.
 	Stopped(ctx context.Context) string
+	// ReplyError is told of every error reply the engine writes into a
+	// run's reply (the script's failure, an error table it returns, one
+	// nested in an array, ...), just before it is written, so that the
+	// host can count error replies without wrapping the writer.
+	ReplyError(msg string)
 }
 
 // Flags are the script flags a shebang line declares.

@@ -23,6 +23,7 @@ import (
 type l51Host struct{}
 
 func (l51Host) Call(args []string, w resp.Writer) { w.Error("ERR no commands here") }
+func (l51Host) ReplyError(string)                 {}
 func (l51Host) Known(string) bool                 { return false }
 func (l51Host) Stopped(context.Context) string    { return "ERR stopped" }
 

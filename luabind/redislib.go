@@ -88,13 +88,22 @@ func (e *Engine) redisCall(L *lua.LState, raiseErrors bool) int {
 	lw := &e.run.writer
 	lw.reset(L, e.run.resp)
 	e.run.host.Call(args, lw)
-	clear(e.argBuf)
+	clearStrings(args)
 	res := lw.result
 	if raiseErrors && lw.failed {
 		L.Error(res, 0)
 	}
 	L.Push(res)
 	return 1
+}
+
+// clearStrings empties ss, the arguments of a call, so that they are not
+// kept alive: element by element, which for a few costs less than the bulk
+// clear that clear(ss) makes of a slice of pointers.
+func clearStrings(ss []string) {
+	for i := 0; i < len(ss); i++ {
+		ss[i] = ""
+	}
 }
 
 // errorArgs is what error_reply and status_reply return for a bad argument.

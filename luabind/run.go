@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -35,15 +36,19 @@ func (e *Engine) exec(ctx context.Context, s *Script, keys, args []string, host 
 			if pos := s.fn.Proto.DbgSourcePositions; len(pos) > 0 {
 				line = pos[0]
 			}
-			w.Error(oneLine(host.Stopped(ctx) + " script: " + s.SHA + ", on @user_script:" + strconv.Itoa(line) + "."))
+			msg := oneLine(host.Stopped(ctx) + " script: " + s.SHA + ", on @user_script:" + strconv.Itoa(line) + ".")
+			host.ReplyError(msg)
+			w.Error(msg)
 			return
 		}
 	}
 	r := &e.state
 	r.host, r.script, r.resp, r.errLine, r.errSource = host, s, 2, 0, ""
 	r.writer.boxes = &e.boxes
+	// e.run is reset on every way out below. A Go panic on the way (a
+	// racefree bug: PCall turns those inside the run into errors) leaves it
+	// set, which nothing reads before the next run sets it again.
 	e.run = r
-	defer func() { e.run = nil }()
 	L := e.L
 	nargs := 0
 	if fcall {
@@ -60,12 +65,14 @@ func (e *Engine) exec(ctx context.Context, s *Script, keys, args []string, host 
 		if ctx.Err() != nil {
 			err = &lua.ApiError{Object: tableWithErr(L, host.Stopped(ctx))}
 		}
-		w.Error(oneLine(e.errorText(err)))
+		e.writeError(w, oneLine(e.errorText(err)))
+		e.run = nil
 		return
 	}
 	v := L.Get(-1)
 	L.Pop(1)
 	e.writeReply(v, w, 0)
+	e.run = nil
 }
 
 func tableWithErr(L *lua.LState, msg string) *lua.LTable {
@@ -78,10 +85,13 @@ func tableWithErr(L *lua.LState, msg string) *lua.LTable {
 // the table of the previous run unless that run gave it keys beyond its
 // array (ARGV.x = 1), which a fresh table, as Redis makes, would not have.
 func (e *Engine) refill(t *lua.LTable, name string, ss []string) *lua.LTable {
-	fill(t, ss)
-	if t.Metatable == lua.LNil && t.MaxN() == len(ss) {
-		if n, ok := tableKeyCount(t); ok && n == 0 {
+	if fillArray(t, ss) {
+		if n, ok := tableKeyCount(t); ok && n == 0 && noMetatable(t) {
 			return t // nothing beyond ss, and no key ever set outside the array part
+		}
+	} else if fill(t, ss); t.Metatable == lua.LNil && t.MaxN() == len(ss) {
+		if n, ok := tableKeyCount(t); ok && n == 0 {
+			return t
 		}
 	}
 	var last lua.LValue = lua.LNil
@@ -110,6 +120,43 @@ func fill(t *lua.LTable, ss []string) {
 	for i := len(ss) + 1; t.RawGetInt(i) != lua.LNil; i++ {
 		t.RawSetInt(i, lua.LNil)
 	}
+}
+
+// fillArray is fill on t's array part directly (see tableArray), for the
+// common case of a table refilled from run to run: an array part that
+// holds at least ss already. It reports true when it filled t and the array
+// holds nothing after ss (t.MaxN() == len(ss)); on false, fill and MaxN
+// must decide (fill does again what fillArray did, and no more).
+func fillArray(t *lua.LTable, ss []string) (done bool) {
+	a, ok := tableArray(t)
+	if !ok || len(a) < len(ss) {
+		return false
+	}
+	for i, s := range ss {
+		if old, ok := a[i].(lua.LString); ok && sameString(string(old), s) {
+			continue // the same as last run: boxing it again would allocate
+		}
+		a[i] = lua.LString(s)
+	}
+	rest := a[len(ss):]
+	for i, v := range rest {
+		if _, isNil := v.(*lua.LNilType); isNil {
+			break
+		}
+		rest[i] = lua.LNil
+	}
+	for _, v := range rest {
+		if _, isNil := v.(*lua.LNilType); !isNil {
+			return false // a hole, then more: fill's loop stops at the hole too
+		}
+	}
+	return true
+}
+
+// sameString is a == b, without a call when both are the same bytes (the
+// caller passing the same strings run after run).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // errorHandler runs where an error was raised, before the stack unwinds: it
