@@ -97,6 +97,7 @@ func (d *db) storeBits(key string, e *entry, val string) {
 		d.modified(key)
 	}
 	e.enc = encRaw
+	d.notify(notifyString, "setbit", key)
 }
 
 // SetBit sets (value 1) or clears (value 0) the bit at offset in the string
@@ -530,7 +531,9 @@ func (d *db) bitOp(op, dest string, keys []string) (int64, error) {
 		maxLen = max(maxLen, len(s))
 	}
 	if maxLen == 0 {
-		d.del(dest)
+		if d.del(dest) {
+			d.notify(notifyGeneric, "del", dest)
+		}
 		return 0, nil
 	}
 	res := make([]byte, maxLen)
@@ -565,6 +568,7 @@ func (d *db) bitOp(op, dest string, keys []string) (int64, error) {
 	}
 	e := d.setString(dest, ownedString(res), false)
 	e.enc = encRaw
+	d.notify(notifyString, "set", dest)
 	return int64(maxLen), nil
 }
 

@@ -443,7 +443,10 @@ func (s *Store) exec(c *call) {
 	if s.ps.hooks != 0 {
 		s.beforeCommand(c, cmd)
 	}
+	outer := s.notify.call
+	s.notify.call = c    // its keyspace notifications precede its reply (notify.go)
 	s.runCommand(c, cmd) // cmd.run(c), counted for INFO (stats.go)
+	s.notify.call = outer
 	if s.ps.hooks != 0 {
 		s.afterCommand(c, cmd)
 	}

@@ -229,6 +229,8 @@ func (s *Store) configSet(pairs []string) error {
 		switch canon {
 		case "requirepass":
 			s.password = values[i]
+		case "notify-keyspace-events":
+			s.setNotifyConfig(ch.value) // notify.go: the value as given, n kept beside A
 		case "busy-reply-threshold":
 			ms, _ := strconv.ParseInt(values[i], 10, 64)
 			s.kill.mu.Lock()
@@ -314,6 +316,9 @@ func configParse(name string, t configType, v string) (string, error) {
 		}
 		return strconv.FormatUint(n, 10), nil
 	case cfgSpecial:
+		if name == "notify-keyspace-events" {
+			return configNotify(name, v) // notify.go
+		}
 		if name == "save" && v != "" {
 			parts := strings.Split(v, " ")
 			for _, p := range parts {

@@ -215,6 +215,7 @@ func (d *db) restore(key, payload string, ttl int64, replace, absTTL bool, idle 
 	if ttl != 0 && ttl <= d.s.nowMS() {
 		if deleted {
 			d.modified(key)
+			d.notify(notifyGeneric, "del", key)
 		}
 		return nil
 	}
@@ -224,6 +225,7 @@ func (d *db) restore(key, payload string, ttl int64, replace, absTTL bool, idle 
 		e.touch(d.s.lru - idle)
 	}
 	d.modified(key)
+	d.notify(notifyGeneric, "restore", key)
 	return nil
 }
 

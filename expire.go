@@ -146,10 +146,12 @@ func (d *db) expireAt(key string, when int64, cond ExpireCond) bool {
 	}
 	if when <= d.s.nowMS() {
 		d.remove(key, e)
+		d.notify(notifyGeneric, "del", key)
 		return true
 	}
 	d.setExpire(key, e, when)
 	d.modified(key) // even for the same deadline, as in Redis
+	d.notify(notifyGeneric, "expire", key)
 	return true
 }
 
@@ -312,6 +314,7 @@ func (d *db) persist(key string) bool {
 	}
 	d.setExpire(key, e, 0)
 	d.modified(key)
+	d.notify(notifyGeneric, "persist", key)
 	return true
 }
 

@@ -429,9 +429,11 @@ func geoCmpDist(a, b float64) int {
 
 // geostore stores pts at dst (their scores, or their distances in the
 // unit conv with storeDist) and returns how many; none deletes dst.
-func (d *db) geostore(dst string, pts []geoPoint, storeDist bool, conv float64) int64 {
+func (d *db) geostore(dst string, pts []geoPoint, storeDist bool, conv float64, event string) int64 {
 	if len(pts) == 0 {
-		d.del(dst)
+		if d.del(dst) {
+			d.notify(notifyGeneric, "del", dst)
+		}
 		return 0
 	}
 	z := types.NewZSet()
@@ -443,6 +445,7 @@ func (d *db) geostore(dst string, pts []geoPoint, storeDist bool, conv float64) 
 		}
 	}
 	d.zsetStore(dst, z)
+	d.notify(notifyZSet, event, dst)
 	return int64(len(pts))
 }
 
@@ -750,6 +753,7 @@ type geoRequest struct {
 	store                         string
 	hasStore, storeDist           bool
 	withDist, withHash, withCoord bool
+	storeEvent                    string // the keyspace event of the store (notify.go)
 }
 
 // parseGeoSearch parses a search command as Redis's georadiusGeneric does,
@@ -764,7 +768,10 @@ func (d *db) parseGeoSearch(args []string, flags int) (*geoRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	rq := &geoRequest{z: z}
+	rq := &geoRequest{z: z, storeEvent: "georadiusstore"}
+	if flags&geoCmdSearch != 0 {
+		rq.storeEvent = "geosearchstore"
+	}
 	sp := &rq.spec
 	base := 0
 	switch {
@@ -898,8 +905,8 @@ func (d *db) parseGeoSearch(args []string, flags int) (*geoRequest, error) {
 // count stored.
 func (d *db) runGeoSearch(rq *geoRequest) ([]geoPoint, int64, error) {
 	if rq.z == nil {
-		if rq.hasStore {
-			d.del(rq.store)
+		if rq.hasStore && d.del(rq.store) {
+			d.notify(notifyGeneric, "del", rq.store)
 		}
 		return nil, 0, nil
 	}
@@ -907,7 +914,7 @@ func (d *db) runGeoSearch(rq *geoRequest) ([]geoPoint, int64, error) {
 	if err != nil || !rq.hasStore {
 		return pts, 0, err
 	}
-	return nil, d.geostore(rq.store, pts, rq.storeDist, rq.spec.shape.conv), nil
+	return nil, d.geostore(rq.store, pts, rq.storeDist, rq.spec.shape.conv, rq.storeEvent), nil
 }
 
 func (c *call) geoSearchCmd(flags int) {

@@ -69,6 +69,7 @@ func (d *db) hset(key string, fv []string) (int64, error) {
 	} else {
 		d.modified(key)
 	}
+	d.notify(notifyHash, "hset", key)
 	return n, nil
 }
 
@@ -83,6 +84,7 @@ func (d *db) hsetnx(key, field, value string) (bool, error) {
 	} else {
 		d.modified(key)
 	}
+	d.notify(notifyHash, "hset", key)
 	return true, nil
 }
 
@@ -103,7 +105,9 @@ func (d *db) hdel(key string, fields []string) (int64, error) {
 		return 0, err
 	}
 	h := e.hash()
-	return d.removeEach(key, e, fields, h.Delete, h.Len), nil
+	n := d.removeEach(key, e, fields, h.Delete, h.Len)
+	d.notifyRemoved(notifyHash, "hdel", key, n, h.Len() == 0)
+	return n, nil
 }
 
 // hincrby adds incr to the integer in field (0 if it does not exist).
@@ -128,6 +132,7 @@ func (d *db) hincrby(key, field string, incr int64) (int64, error) {
 	} else {
 		d.modified(key)
 	}
+	d.notify(notifyHash, "hincrby", key)
 	return v, nil
 }
 
@@ -163,6 +168,7 @@ func (d *db) hincrbyfloat(key, field, incr string) (string, error) {
 	} else {
 		d.modified(key)
 	}
+	d.notify(notifyHash, "hincrbyfloat", key)
 	return s, nil
 }
 

@@ -540,6 +540,9 @@ func (d *db) pfadd(key string, elems []string) (bool, error) {
 			d.modified(key)
 		}
 	}
+	if updated && failed == nil {
+		d.notify(notifyString, "pfadd", key)
+	}
 	return updated && failed == nil, failed
 }
 
@@ -653,6 +656,7 @@ func (d *db) pfmerge(dest string, keys []string) error {
 		e.setStr(ownedString(b))
 		d.modified(dest)
 	}
+	d.notify(notifyString, "pfadd", dest) // PFMERGE's event is pfadd, as in Redis
 	return nil
 }
 

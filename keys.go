@@ -32,6 +32,7 @@ func (d *db) delKeys(keys []string) int64 {
 	var n int64
 	for _, k := range keys {
 		if d.del(k) {
+			d.notify(notifyGeneric, "del", k)
 			n++
 		}
 	}
@@ -157,6 +158,8 @@ func (d *db) rename(src, dst string, nx bool) (bool, error) {
 	}
 	d.remove(src, e)
 	d.add(dst, e)
+	d.notify(notifyGeneric, "rename_from", src)
+	d.notify(notifyGeneric, "rename_to", dst)
 	return true, nil
 }
 
@@ -214,6 +217,7 @@ func copyKey(from *db, src string, to *db, dst string, replace bool) (bool, erro
 		to.remove(dst, old)
 	}
 	to.add(dst, n)
+	to.notify(notifyGeneric, "copy_to", dst)
 	return true, nil
 }
 
@@ -266,6 +270,8 @@ func moveKey(from *db, key string, to *db) (bool, error) {
 	}
 	from.remove(key, e)
 	to.add(key, e)
+	from.notify(notifyGeneric, "move_from", key)
+	to.notify(notifyGeneric, "move_to", key)
 	return true, nil
 }
 
@@ -581,7 +587,7 @@ func (c *cmdable) ObjectEncoding(key string) (string, bool, error) {
 		return "", false, err
 	}
 	defer c.end()
-	e := d.peek(key)
+	e := d.peekObject(key)
 	if e == nil {
 		return "", false, nil
 	}
@@ -638,7 +644,7 @@ func (c *cmdable) ObjectRefCount(key string) (int64, bool, error) {
 		return 0, false, err
 	}
 	defer c.end()
-	e := d.peek(key)
+	e := d.peekObject(key)
 	if e == nil {
 		return 0, false, nil
 	}
@@ -667,7 +673,7 @@ func (c *cmdable) ObjectIdleTime(key string) (time.Duration, bool, error) {
 
 // idleTime returns key's idle time in seconds.
 func (d *db) idleTime(key string) (int64, bool) {
-	e := d.peek(key)
+	e := d.peekObject(key)
 	if e == nil {
 		return 0, false
 	}
@@ -684,14 +690,14 @@ func (c *cmdable) ObjectFreq(key string) (int64, bool, error) {
 		return 0, false, err
 	}
 	defer c.end()
-	if d.peek(key) == nil {
+	if d.peekObject(key) == nil {
 		return 0, false, nil
 	}
 	return 0, true, ErrNoLFU
 }
 
 func cmdObjectEncoding(c *call) {
-	e := c.db.peek(c.args[2])
+	e := c.db.peekObject(c.args[2])
 	if e == nil {
 		c.w.NullBulk()
 		return
@@ -700,7 +706,7 @@ func cmdObjectEncoding(c *call) {
 }
 
 func cmdObjectRefcount(c *call) {
-	e := c.db.peek(c.args[2])
+	e := c.db.peekObject(c.args[2])
 	if e == nil {
 		c.w.NullBulk()
 		return
@@ -718,7 +724,7 @@ func cmdObjectIdletime(c *call) {
 }
 
 func cmdObjectFreq(c *call) {
-	if c.db.peek(c.args[2]) == nil {
+	if c.db.peekObject(c.args[2]) == nil {
 		c.w.NullBulk()
 		return
 	}

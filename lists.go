@@ -73,11 +73,33 @@ func (d *db) listRead(key string) (*types.List, error) {
 	return e.list(), nil
 }
 
-// listDrained deletes key, whose entry is e, if its list is now empty.
-func (d *db) listDrained(key string, e *entry) {
+// listDrained publishes the keyspace event of the change to key's list
+// (none if event is ""), then deletes key, whose entry is e, if its list is
+// now empty.
+func (d *db) listDrained(key string, e *entry, event string) {
+	if event != "" {
+		d.notify(notifyList, event, key)
+	}
 	if e.list().Len() == 0 {
 		d.remove(key, e)
+		d.notify(notifyGeneric, "del", key)
 	}
+}
+
+// popEvent is the keyspace event of a pop from the head (left) or the tail.
+func popEvent(left bool) string {
+	if left {
+		return "lpop"
+	}
+	return "rpop"
+}
+
+// pushEvent is the keyspace event of a push at the head (left) or the tail.
+func pushEvent(left bool) string {
+	if left {
+		return "lpush"
+	}
+	return "rpush"
 }
 
 // push adds values to key's list, one after the other at the head (left)
@@ -108,6 +130,7 @@ func (d *db) push(key string, values []string, left, onlyExisting bool) (int64, 
 		}
 	}
 	d.modified(key)
+	d.notify(notifyList, pushEvent(left), key)
 	return int64(l.Len()), nil
 }
 
@@ -121,7 +144,7 @@ func (d *db) popEntry(key string, e *entry, left bool) string {
 	} else {
 		v, _ = l.PopBack()
 	}
-	d.listDrained(key, e)
+	d.listDrained(key, e, popEvent(left))
 	d.modified(key)
 	return v
 }
@@ -150,7 +173,7 @@ func (d *db) popCountEntry(key string, e *entry, left bool, count int64) []strin
 		out = l.AppendRange(make([]string, 0, n), l.Len()-n, l.Len()-1, true)
 		l.DropBack(n)
 	}
-	d.listDrained(key, e)
+	d.listDrained(key, e, popEvent(left))
 	d.modified(key)
 	return out
 }
@@ -275,6 +298,7 @@ func (d *db) lset(key string, index int64, indexErr error, value string) error {
 	}
 	l.Set(i, value)
 	d.modified(key)
+	d.notify(notifyList, "lset", key)
 	return nil
 }
 
@@ -293,6 +317,7 @@ func (d *db) linsert(key string, before bool, pivot, value string) (int64, error
 			}
 			l.Insert(i, value)
 			d.modified(key)
+			d.notify(notifyList, "linsert", key)
 			return int64(l.Len()), nil
 		}
 	}
@@ -339,7 +364,8 @@ func (d *db) lmove(src, dst string, srcLeft, dstLeft bool) (string, bool, error)
 	} else {
 		dl.PushBack(v)
 	}
-	d.listDrained(src, se)
+	d.notify(notifyList, pushEvent(dstLeft), dst)
+	d.listDrained(src, se, popEvent(srcLeft))
 	d.modified(src)
 	d.modified(dst)
 	return v, true, nil
@@ -390,7 +416,11 @@ func (d *db) lrem(key string, count int64, value string) (int64, error) {
 		return 0, err
 	}
 	n := e.list().Remove(value, count)
-	d.listDrained(key, e)
+	event := ""
+	if n > 0 {
+		event = "lrem"
+	}
+	d.listDrained(key, e, event)
 	if n > 0 {
 		d.modified(key)
 	}
@@ -407,11 +437,13 @@ func (d *db) ltrim(key string, start, stop int64) error {
 	from, to, ok := listRange(int64(l.Len()), start, stop)
 	if !ok {
 		d.remove(key, e)
+		d.notify(notifyList, "ltrim", key)
+		d.notify(notifyGeneric, "del", key)
 		return nil
 	}
 	l.DropBack(l.Len() - 1 - to)
 	l.DropFront(from)
-	d.listDrained(key, e)
+	d.listDrained(key, e, "ltrim")
 	d.modified(key) // even when nothing was trimmed, as in Redis
 	return nil
 }

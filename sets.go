@@ -54,6 +54,9 @@ func (d *db) sadd(key string, members []string) (int64, error) {
 	} else if n > 0 {
 		d.modified(key)
 	}
+	if n > 0 {
+		d.notify(notifySet, "sadd", key)
+	}
 	return n, nil
 }
 
@@ -65,7 +68,9 @@ func (d *db) srem(key string, members []string) (int64, error) {
 		return 0, err
 	}
 	s := e.set()
-	return d.removeEach(key, e, members, s.Remove, s.Len), nil
+	n := d.removeEach(key, e, members, s.Remove, s.Len)
+	d.notifyRemoved(notifySet, "srem", key, n, s.Len() == 0)
+	return n, nil
 }
 
 func (d *db) scard(key string) (int64, error) {
@@ -98,8 +103,10 @@ func (d *db) spop(key string) (string, bool, error) {
 	}
 	s := e.set()
 	m := s.RemoveAt(d.s.rng.IntN(s.Len()))
+	d.notify(notifySet, "spop", key)
 	if s.Len() == 0 {
 		d.remove(key, e)
+		d.notify(notifyGeneric, "del", key)
 	} else {
 		d.modified(key)
 	}
@@ -120,9 +127,11 @@ func (d *db) spopN(key string, count int64) ([]string, error) {
 	}
 	s := e.set()
 	size := int64(s.Len())
+	d.notify(notifySet, "spop", key)
 	if count >= size {
 		out := rebuiltSet(s, &d.s.limits).Members()
 		d.remove(key, e)
+		d.notify(notifyGeneric, "del", key)
 		return out, nil
 	}
 	remaining := size - count
@@ -254,8 +263,10 @@ func (d *db) smove(src, dst, member string) (bool, error) {
 	if !s.Remove(member) {
 		return false, nil
 	}
+	d.notify(notifySet, "srem", src)
 	if s.Len() == 0 {
 		d.remove(src, se)
+		d.notify(notifyGeneric, "del", src)
 	} else {
 		d.modified(src)
 	}
@@ -263,8 +274,10 @@ func (d *db) smove(src, dst, member string) (bool, error) {
 		t := types.NewSet(&d.s.limits)
 		t.Add(member)
 		d.add(dst, setEntry(t))
+		d.notify(notifySet, "sadd", dst)
 	} else if de.set().Add(member) {
 		d.modified(dst)
+		d.notify(notifySet, "sadd", dst)
 	}
 	return true, nil
 }
@@ -350,7 +363,7 @@ func (d *db) sinterstore(dst string, keys []string) (int64, error) {
 			return true
 		})
 	}
-	return d.storeSet(dst, res), nil
+	return d.storeSet(dst, res, "sinterstore"), nil
 }
 
 // sunion returns the union of the sets at keys as a new set, built as
@@ -429,14 +442,17 @@ func (d *db) sdiff(keys []string) (*types.Set, error) {
 
 // storeSet replaces whatever dst holds with s (deleting dst when s is
 // empty) and returns s's size, as the STORE forms do.
-func (d *db) storeSet(dst string, s *types.Set) int64 {
-	if e := d.peek(dst); e != nil {
-		d.remove(dst, e)
-	}
+func (d *db) storeSet(dst string, s *types.Set, event string) int64 {
+	old := d.peek(dst)
 	if s.Len() == 0 {
+		if old != nil {
+			d.remove(dst, old)
+			d.notify(notifyGeneric, "del", dst)
+		}
 		return 0
 	}
-	d.add(dst, setEntry(s))
+	d.replace(dst, old, setEntry(s))
+	d.notify(notifySet, event, dst)
 	return int64(s.Len())
 }
 
@@ -637,7 +653,11 @@ func (c *call) setOpReply(op func([]string) (*types.Set, error), keys []string, 
 		return
 	}
 	if store {
-		c.w.Int(c.db.storeSet(c.args[1], res))
+		event := "sunionstore"
+		if strings.EqualFold(c.args[0], "sdiffstore") {
+			event = "sdiffstore"
+		}
+		c.w.Int(c.db.storeSet(c.args[1], res, event))
 		return
 	}
 	c.w.Set(res.Len())
@@ -913,7 +933,7 @@ func (c *cmdable) setOpStore(name, dst string, keys []string, op func(d *db, key
 	if err != nil {
 		return 0, err
 	}
-	return d.storeSet(dst, res), nil
+	return d.storeSet(dst, res, name), nil
 }
 
 // SUnion returns the members of any of the sets at keys, as SUNION does;

@@ -408,11 +408,14 @@ func (d *db) sortStore(key string, o *sortOpts) (int64, error) {
 	}
 	vals := make([]string, 0, sortCount(o, start, end))
 	d.sortOutput(o, items, start, end, func(v string, _ bool) { vals = append(vals, v) })
-	if old := d.peek(o.store); old != nil {
+	old := d.peek(o.store)
+	switch {
+	case len(vals) > 0:
+		d.replace(o.store, old, listEntry(newSortList(vals)))
+		d.notify(notifyList, "sortstore", o.store)
+	case old != nil:
 		d.remove(o.store, old)
-	}
-	if len(vals) > 0 {
-		d.add(o.store, listEntry(newSortList(vals)))
+		d.notify(notifyGeneric, "del", o.store)
 	}
 	return int64(len(vals)), nil
 }

@@ -48,6 +48,8 @@ type Store struct {
 
 	stat statsState // INFO's keyspace, error and command statistics (stats.go), guarded by mu
 
+	notify notifyState // keyspace notifications (notify.go), guarded by mu
+
 	waiters map[blockKey][]*waiter // callers blocked on keys, oldest first
 	ready   []blockKey             // keys created since waiters were last served
 
@@ -447,6 +449,7 @@ func (d *db) peek(key string) *entry {
 	if e != nil && e.expireAt != 0 && e.expireAt <= d.s.nowMS() {
 		d.s.stat.expired++
 		d.remove(key, e)
+		d.notify(notifyExpired, "expired", key)
 		e = nil
 	}
 	if st := &d.s.stat; st.lookups && (!st.skipping || st.countLookup(key)) {
@@ -454,6 +457,7 @@ func (d *db) peek(key string) *entry {
 			st.hits++
 		} else {
 			st.misses++
+			d.notify(notifyKeyMiss, "keymiss", key)
 		}
 	}
 	return e
@@ -472,6 +476,24 @@ func (d *db) lookupType(key string, t valueType) (*entry, error) {
 // add stores a new entry under key, which must not exist. The entry keeps its
 // deadline, if it has one.
 func (d *db) add(key string, e *entry) {
+	d.insert(key, e)
+	d.notify(notifyNew, "new", key)
+}
+
+// replace stores e under key in place of old, key's entry, if there is one
+// (else it is add): the *STORE commands overwrite their destination, which
+// is no new key.
+func (d *db) replace(key string, old, e *entry) {
+	if old == nil {
+		d.add(key, e)
+		return
+	}
+	d.remove(key, old)
+	d.insert(key, e)
+}
+
+// insert is add without the keyspace event.
+func (d *db) insert(key string, e *entry) {
 	e.touch(d.s.lru)
 	d.keys[key] = e
 	if e.expireAt != 0 {
@@ -495,6 +517,8 @@ func (d *db) setString(key, val string, keepTTL bool) *entry {
 	expired := e.expireAt != 0 && e.expireAt <= d.s.nowMS()
 	if expired {
 		d.s.stat.expired++ // deleted, then made anew, in Redis
+		d.notify(notifyExpired, "expired", key)
+		d.notify(notifyNew, "new", key)
 	}
 	if !keepTTL || expired {
 		d.setExpire(key, e, 0)
@@ -560,6 +584,7 @@ func (d *db) expireDue(now int64, max int) int {
 		delete(d.keys, min.key)
 		d.s.stat.expired++
 		d.modified(min.key)
+		d.notify(notifyExpired, "expired", min.key)
 		if e != nil && e.typ == typeStream {
 			d.signalReady(min.key)
 		}

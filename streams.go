@@ -330,9 +330,13 @@ func (d *db) xadd(key string, a *addArgs, pairs []string) (id types.StreamID, ok
 		return id, false, ErrStreamIDTooSmall
 	}
 	st.Append(id, pairs)
-	a.trim(st, &d.s.limits)
+	trimmed := a.trim(st, &d.s.limits)
 	d.signalReady(key)
 	d.modified(key)
+	d.notify(notifyStream, "xadd", key)
+	if trimmed > 0 {
+		d.notify(notifyStream, "xtrim", key)
+	}
 	return id, true, nil
 }
 
@@ -402,6 +406,7 @@ func (d *db) xdel(key string, ids []string) (int64, error) {
 	if n > 0 {
 		st.UpdateFirstID()
 		d.modified(key)
+		d.notify(notifyStream, "xdel", key)
 	}
 	return n, nil
 }
@@ -414,6 +419,7 @@ func (d *db) xtrim(key string, a *trimArgs) (int64, error) {
 	n := a.trim(e.stream(), &d.s.limits)
 	if n > 0 {
 		d.modified(key)
+		d.notify(notifyStream, "xtrim", key)
 	}
 	return n, nil
 }
@@ -443,6 +449,7 @@ func (d *db) xsetid(key string, id types.StreamID, entriesAdded int64, maxDelete
 	if !maxDeleted.IsZero() {
 		st.MaxDeletedID = maxDeleted
 	}
+	d.notify(notifyStream, "xsetid", key)
 	return nil
 }
 

@@ -148,6 +148,7 @@ func (d *db) xgroupCreate(args []string, o xgroupOpts) error {
 	if st.CreateGroup(group, id, o.entriesRead) == nil {
 		return ErrBusyGroup
 	}
+	d.notify(notifyStream, "xgroup-create", key)
 	return nil
 }
 
@@ -168,6 +169,7 @@ func (d *db) xgroupSetID(args []string, o xgroupOpts) error {
 	}
 	g.LastID = id
 	g.EntriesRead = o.entriesRead
+	d.notify(notifyStream, "xgroup-setid", key)
 	return nil
 }
 
@@ -177,6 +179,7 @@ func (d *db) xgroupDestroy(key, group string) (int64, error) {
 		return 0, err
 	}
 	st.DestroyGroup(group)
+	d.notify(notifyStream, "xgroup-destroy", key)
 	d.signalReady(key) // its blocked readers get NOGROUP
 	return 1, nil
 }
@@ -189,6 +192,7 @@ func (d *db) xgroupCreateConsumer(key, group, consumer string) (int64, error) {
 	if g.CreateConsumer(consumer, d.s.nowMS()) == nil {
 		return 0, nil
 	}
+	d.notify(notifyStream, "xgroup-createconsumer", key)
 	return 1, nil
 }
 
@@ -197,7 +201,10 @@ func (d *db) xgroupDelConsumer(key, group, consumer string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, _ := g.DeleteConsumer(consumer)
+	n, ok := g.DeleteConsumer(consumer)
+	if ok {
+		d.notify(notifyStream, "xgroup-delconsumer", key)
+	}
 	return int64(n), nil
 }
 
@@ -253,7 +260,7 @@ func (d *db) xreadGroupNow(a *xreadArgs, ids []types.StreamID) []XStream {
 		if !history && (st.Len() == 0 || st.LastValidID().Compare(g.LastID) <= 0) {
 			continue
 		}
-		c := g.SeeConsumer(a.consumer, now)
+		c := d.seeConsumer(key, g, a.consumer, now)
 		var msgs []XMessage
 		if history {
 			start, _ := ids[i].Incr()
@@ -336,7 +343,7 @@ func xreadGroupWaiter(dbIndex int, a *xreadArgs, done func(XStream, error)) *wai
 		}
 		now := d.s.nowMS()
 		start, _ := g.LastID.Incr()
-		c := g.SeeConsumer(consumer, now)
+		c := d.seeConsumer(key, g, consumer, now)
 		done(XStream{Stream: key, Messages: readGroup(st, g, c, start, count, noack, now)}, nil)
 		return true
 	}}
@@ -637,7 +644,7 @@ func (d *db) xclaim(args []string) (xclaimed, error) {
 			continue
 		}
 		if c == nil {
-			c = g.SeeConsumer(name, now)
+			c = d.seeConsumer(key, g, name, now)
 		}
 		g.Claim(p, c)
 		p.DeliveryTime = deliveryTime
@@ -719,7 +726,7 @@ func (d *db) xautoclaim(args []string) (next types.StreamID, res xclaimed, delet
 			continue
 		}
 		if c == nil {
-			c = g.SeeConsumer(name, now)
+			c = d.seeConsumer(key, g, name, now)
 		}
 		g.Claim(p, c)
 		p.DeliveryTime = now

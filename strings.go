@@ -168,8 +168,10 @@ func (d *db) set(key, val string, o strOptions) (old string, hadOld, stored bool
 		return old, hadOld, false, nil
 	}
 	e = d.setString(key, val, o.keepTTL || at != 0)
+	d.notify(notifyString, "set", key)
 	if at != 0 {
 		d.setExpire(key, e, at)
+		d.notify(notifyGeneric, "expire", key)
 	}
 	return old, hadOld, true, nil
 }
@@ -184,6 +186,7 @@ func (d *db) getSet(key, val string) (string, bool, error) {
 		old = e.str()
 	}
 	d.setString(key, val, false)
+	d.notify(notifyString, "set", key)
 	return old, e != nil, nil
 }
 
@@ -193,6 +196,7 @@ func (d *db) getDel(key string) (string, bool, error) {
 		return "", false, err
 	}
 	d.remove(key, e)
+	d.notify(notifyGeneric, "del", key)
 	return e.str(), true, nil
 }
 
@@ -212,13 +216,16 @@ func (d *db) getEx(key string, o strOptions) (string, bool, error) {
 		}
 		if at <= d.s.nowMS() {
 			d.remove(key, e)
+			d.notify(notifyGeneric, "del", key)
 		} else {
 			d.setExpire(key, e, at)
 			d.modified(key)
+			d.notify(notifyGeneric, "expire", key)
 		}
 	case o.persist && e.expireAt != 0:
 		d.setExpire(key, e, 0)
 		d.modified(key)
+		d.notify(notifyGeneric, "persist", key)
 	}
 	return val, true, nil
 }
@@ -244,6 +251,7 @@ func (d *db) mset(pairs []string, nx bool) bool {
 	}
 	for i := 0; i+1 < len(pairs); i += 2 {
 		d.setString(pairs[i], pairs[i+1], false)
+		d.notify(notifyString, "set", pairs[i])
 	}
 	return true
 }
@@ -625,6 +633,7 @@ func (d *db) incrBy(key string, n int64) (int64, error) {
 		e.enc = encByValue
 		d.modified(key)
 	}
+	d.notify(notifyString, "incrby", key)
 	return v, nil
 }
 
@@ -667,6 +676,7 @@ func (d *db) incrByFloat(key, incr string) (string, error) {
 		e.enc = encString
 		d.modified(key)
 	}
+	d.notify(notifyString, "incrbyfloat", key)
 	return s, nil
 }
 
@@ -763,6 +773,7 @@ func (d *db) append(key, val string) (int64, error) {
 	}
 	if e == nil {
 		d.add(key, stringEntry(val, encByValue))
+		d.notify(notifyString, "append", key)
 		return int64(len(val)), nil
 	}
 	if len(e.str())+len(val) > maxStringLen {
@@ -773,6 +784,7 @@ func (d *db) append(key, val string) (int64, error) {
 		e.setStr(e.str() + val)
 	}
 	d.modified(key) // even for an empty val, as in Redis
+	d.notify(notifyString, "append", key)
 	return int64(len(e.str())), nil
 }
 
@@ -843,6 +855,7 @@ func (d *db) setRange(key string, offset int64, val string) (int64, error) {
 		e.enc = encRaw
 		d.modified(key)
 	}
+	d.notify(notifyString, "setrange", key)
 	return int64(n), nil
 }
 

@@ -140,6 +140,9 @@ func (d *db) zadd(key string, f zaddFlags, elems []Z) (n int64, score float64, d
 	} else if added+updated > 0 {
 		d.modified(key)
 	}
+	if added+updated > 0 {
+		d.notify(notifyZSet, zaddEvent(f.incr), key)
+	}
 	if f.ch {
 		return added + updated, score, done, nil
 	}
@@ -154,7 +157,9 @@ func (d *db) zrem(key string, members []string) (int64, error) {
 		return 0, err
 	}
 	z := e.zset()
-	return d.removeEach(key, e, members, z.Delete, z.Len), nil
+	n := d.removeEach(key, e, members, z.Delete, z.Len)
+	d.notifyRemoved(notifyZSet, "zrem", key, n, z.Len() == 0)
+	return n, nil
 }
 
 func (d *db) zscore(key, member string) (float64, bool, error) {
@@ -208,8 +213,12 @@ func (d *db) zpopEntry(key string, e *entry, max bool, count int64) []Z {
 		z.Delete(m)
 		out = append(out, Z{Score: s, Member: m})
 	}
+	if n > 0 {
+		d.notify(notifyZSet, zpopEvent(max), key)
+	}
 	if z.Len() == 0 {
 		d.remove(key, e)
+		d.notify(notifyGeneric, "del", key)
 	} else if n > 0 {
 		d.modified(key)
 	}

@@ -294,7 +294,9 @@ func (d *db) zrangestore(dst, src string, sp *zrangeSpec) (int64, error) {
 		return 0, err
 	}
 	if len(elems) == 0 {
-		d.del(dst)
+		if d.del(dst) {
+			d.notify(notifyGeneric, "del", dst)
+		}
 		return 0, nil
 	}
 	// Redis starts a large result of known size as a skiplist, anything
@@ -310,6 +312,7 @@ func (d *db) zrangestore(dst, src string, sp *zrangeSpec) (int64, error) {
 		z.Add(el.Member, el.Score)
 	}
 	d.zsetStore(dst, z)
+	d.notify(notifyZSet, "zrangestore", dst)
 	return int64(len(elems)), nil
 }
 
@@ -352,8 +355,14 @@ func (d *db) zremrange(key string, sp *zrangeSpec) (int64, error) {
 	case zByLex:
 		n = z.DeleteRangeByLex(sp.lex)
 	}
+	if n > 0 {
+		d.notify(notifyZSet, zremrangeEvents[sp.by], key)
+	}
 	if z.Len() == 0 {
 		d.remove(key, e)
+		if n > 0 {
+			d.notify(notifyGeneric, "del", key)
+		}
 	} else if n > 0 {
 		d.modified(key)
 	}

@@ -297,7 +297,9 @@ func (d *db) zsetOpStore(dst string, sp *zsetOpSpec) (int64, error) {
 		return 0, err
 	}
 	if len(out) == 0 {
-		d.del(dst)
+		if d.del(dst) {
+			d.notify(notifyGeneric, "del", dst)
+		}
 		return 0, nil
 	}
 	small := len(out) <= 128
@@ -318,6 +320,7 @@ func (d *db) zsetOpStore(dst string, sp *zsetOpSpec) (int64, error) {
 		z.Add(out[i].Member, out[i].Score)
 	}
 	d.zsetStore(dst, z)
+	d.notify(notifyZSet, zstoreEvents[sp.op], dst)
 	return int64(len(out)), nil
 }
 
