@@ -8,7 +8,10 @@ package types
 // inner node knows how many members each of its subtrees holds. So finding
 // a member's rank, the member at a rank, and every insertion, deletion and
 // range lookup take O(log n) time, touching a handful of nodes of 64
-// entries each. The members are also kept densely in a slice, which gives
+// entries each. Every member's map entry also names its leaf, and every
+// node points to its parent, so the rank of a member (and the way to it,
+// for a deletion) is found from its leaf upwards, without comparing keys
+// above the leaf. The members are also kept densely in a slice, which gives
 // uniform random picks in O(1) and a SCAN cursor that never misses a member
 // present for the whole iteration.
 //
@@ -27,12 +30,23 @@ type ZSet struct {
 	last   *bnode
 	slots  []string // every member once, densely
 	big    bool     // "skiplist" encoding
+	ids    *leafIDs // nil while the tree has had a single leaf, of id 0
 }
 
-// zEntry is a member's score and its index in slots.
+// leafIDs finds a leaf by its id (zEntry.leaf).
+type leafIDs struct {
+	leaves []*bnode // by id (nil for a free id)
+	free   []uint32 // free ids
+}
+
+// zEntry is a member's score, its index in slots and the id of the leaf
+// that holds it (see leafIDs). 32-bit indexes keep the map's values at
+// 16 bytes; a set cannot hold 2^32 members anyway (a slice of that many
+// strings alone takes 64 GiB).
 type zEntry struct {
 	score float64
-	slot  int
+	slot  uint32
+	leaf  uint32
 }
 
 // The listpack limits of redis-server 7.0 (zset-max-listpack-entries and
@@ -56,16 +70,22 @@ const (
 // members; an inner node holds n children in kids and n-1 separators in
 // scores and members: every key under child i is below separator i, every
 // key under child i+1 at or above it.
+//
+// The first cache line holds what a search and a walk up read first.
 type bnode struct {
-	n       int
-	scores  []float64 // len is the node's capacity
-	members []string
-	kids    *bkids // nil for a leaf
+	n      int
+	kids   *bkids    // nil for a leaf
+	parent *bnode    // nil for the root
+	idx    int32     // x is parent.kids.kid[idx]
+	id     uint32    // a leaf's id (see leafIDs)
+	scores []float64 // len is the node's capacity
+	prev   *bnode    // neighbouring leaves
 	// fence[b] is the last score of block b, the keys 8b to 8b+7, for the
 	// blocks that are full (see refence): a search reads this one cache
 	// line, then one block, instead of probing all over scores.
-	fence      [bFences]float64
-	prev, next *bnode // neighbouring leaves
+	fence   [bFences]float64
+	members []string
+	next    *bnode
 }
 
 // bFences blocks of bBlock keys cover the bMax keys a node searches.
@@ -147,13 +167,13 @@ func (k *bkids) setCounts(counts []int) {
 type (
 	bleafFull struct {
 		bnode
-		_ [6]uint64 // 192 bytes so far: each block of s fills one cache line
+		_ [4]uint64 // 192 bytes so far: each block of s fills one cache line
 		s [bCap]float64
 		m [bCap]string
 	}
 	binnerFull struct { // what a descent reads first comes first
 		bnode
-		_ [6]uint64 // as in bleafFull
+		_ [4]uint64 // as in bleafFull
 		s [bCap]float64
 		k bkids
 		m [bCap]string
@@ -182,6 +202,37 @@ func newSmallLeaf(c int) *bnode {
 func NewZSet() *ZSet {
 	root := newSmallLeaf(2)
 	return &ZSet{dict: make(map[string]zEntry), root: root, height: 1, first: root, last: root}
+}
+
+// leaf returns the leaf of id.
+func (z *ZSet) leaf(id uint32) *bnode {
+	if z.ids == nil {
+		return z.root
+	}
+	return z.ids.leaves[id]
+}
+
+// register gives the new leaf x an id. The first time, the tree's only
+// leaf keeps its id 0.
+func (z *ZSet) register(x *bnode) {
+	if z.ids == nil {
+		z.ids = &leafIDs{leaves: []*bnode{z.first}}
+	}
+	ids := z.ids
+	if n := len(ids.free); n > 0 {
+		x.id = ids.free[n-1]
+		ids.free = ids.free[:n-1]
+		ids.leaves[x.id] = x
+		return
+	}
+	x.id = uint32(len(ids.leaves))
+	ids.leaves = append(ids.leaves, x)
+}
+
+// unregister frees the id of leaf x, gone from the tree.
+func (z *ZSet) unregister(x *bnode) {
+	z.ids.leaves[x.id] = nil
+	z.ids.free = append(z.ids.free, x.id)
 }
 
 // NewZSetSkiplist returns an empty sorted set that reports the "skiplist"
@@ -213,18 +264,22 @@ func (z *ZSet) Clone() *ZSet {
 	c := NewZSet()
 	c.big = z.big
 	n := z.Len()
-	c.dict = make(map[string]zEntry, n)
-	c.slots = make([]string, 0, n)
 	scores := make([]float64, 0, n)
 	members := make([]string, 0, n)
 	z.Each(func(m string, s float64) bool {
 		scores = append(scores, s)
 		members = append(members, m)
-		c.dict[m] = zEntry{score: s, slot: len(c.slots)}
-		c.slots = append(c.slots, m)
 		return true
 	})
 	c.build(scores, members)
+	c.dict = make(map[string]zEntry, n)
+	c.slots = make([]string, 0, n)
+	for x := c.first; x != nil; x = x.next {
+		for i, m := range x.members[:x.n] {
+			c.dict[m] = zEntry{score: x.scores[i], slot: uint32(len(c.slots)), leaf: x.id}
+			c.slots = append(c.slots, m)
+		}
+	}
 	return c
 }
 
@@ -252,8 +307,8 @@ func (z *ZSet) Add(member string, score float64) bool {
 		if !z.big && score == 0 {
 			score = 0 // a listpack stores -0 as the integer 0
 		}
-		z.treeInsert(score, member)
-		z.dict[member] = zEntry{score: score, slot: len(z.slots)}
+		leaf := z.treeInsert(score, member)
+		z.dict[member] = zEntry{score: score, slot: uint32(len(z.slots)), leaf: leaf.id}
 		z.slots = append(z.slots, member)
 		return true
 	}
@@ -263,7 +318,7 @@ func (z *ZSet) Add(member string, score float64) bool {
 	if !z.big && score == 0 {
 		score = 0
 	}
-	z.treeMove(e.score, member, score)
+	e.leaf = z.treeMove(e, member, score).id
 	e.score = score
 	z.dict[member] = e
 	return false
@@ -276,7 +331,7 @@ func (z *ZSet) Delete(member string) bool {
 		return false
 	}
 	var p bpath
-	z.locate(e.score, member, &p)
+	z.path(e, member, &p)
 	z.removeAt(&p)
 	z.forget(member, e)
 	return true
@@ -287,7 +342,7 @@ func (z *ZSet) Delete(member string) bool {
 func (z *ZSet) forget(member string, e zEntry) {
 	delete(z.dict, member)
 	last := len(z.slots) - 1
-	if e.slot != last {
+	if int(e.slot) != last {
 		moved := z.slots[last]
 		z.slots[e.slot] = moved
 		me := z.dict[moved]
@@ -304,7 +359,12 @@ func (z *ZSet) Rank(member string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	return z.rankOf(e.score, member), true
+	x := z.leaf(e.leaf)
+	rank := x.find(e.score, member)
+	for p := x.parent; p != nil; x, p = p, p.parent {
+		rank += p.kids.before(int(x.idx))
+	}
+	return rank, true
 }
 
 // At returns the member and score at 0-based position rank in ascending
@@ -448,19 +508,6 @@ func (z *ZSet) at(rank int) zpos {
 		return zpos{}
 	}
 	return z.byRank(rank)
-}
-
-// rankOf returns the 0-based rank of the key (score, member), which is in
-// the set.
-func (z *ZSet) rankOf(score float64, member string) int {
-	rank := 0
-	x := z.root
-	for x.kids != nil {
-		i := x.childFor(score, member)
-		rank += x.kids.before(i)
-		x = x.kids.kid[i]
-	}
-	return rank + x.lowerBound(score, member)
 }
 
 // firstWhere returns the position and rank of the first member for which
@@ -857,19 +904,16 @@ func (z *ZSet) DeleteRangeByRank(start, stop int) int {
 // deleteFrom deletes the member at p and those after it while keep holds
 // for them, and returns how many it deleted.
 func (z *ZSet) deleteFrom(p zpos, keep func(score float64, member string) bool) int {
-	type key struct {
-		score  float64
-		member string
-	}
-	var doomed []key
+	var doomed []string
 	for ; p.leaf != nil && keep(p.score(), p.member()); p.step(false) {
-		doomed = append(doomed, key{p.score(), p.member()})
+		doomed = append(doomed, p.member())
 	}
-	for _, k := range doomed {
+	for _, m := range doomed {
+		e := z.dict[m]
 		var p bpath
-		z.locate(k.score, k.member, &p)
+		z.path(e, m, &p)
 		z.removeAt(&p)
-		z.forget(k.member, z.dict[k.member])
+		z.forget(m, e)
 	}
 	return len(doomed)
 }
@@ -911,6 +955,24 @@ func (x *bnode) lowerBound(score float64, member string) int {
 	return lo
 }
 
+// find returns the position in leaf x of the key (score, member), which is
+// in x. When no other entry of x has the score, the scores alone tell.
+func (x *bnode) find(score float64, member string) int {
+	lo, hi := x.block(score)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if x.scores[mid] < score {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo+1 == x.n || x.scores[lo+1] != score {
+		return lo
+	}
+	return x.lowerBound(score, member)
+}
+
 // bpath is the way from the root to a leaf entry: nodes[d] for each level
 // d and the child (or, in the leaf, the entry) taken there.
 type bpath struct {
@@ -919,23 +981,40 @@ type bpath struct {
 	leaf  int // depth of the leaf
 }
 
-// locate fills p with the way to the key (score, member), which is in the
-// set.
-func (z *ZSet) locate(score float64, member string, p *bpath) {
-	x := z.root
-	d := 0
-	for x.kids != nil {
-		i := x.childFor(score, member)
-		p.nodes[d], p.idx[d] = x, i
-		d++
-		x = x.kids.kid[i]
+// path fills p with the way to member, in the set with entry e, walking up
+// from its leaf.
+func (z *ZSet) path(e zEntry, member string, p *bpath) {
+	d := z.height - 1
+	x := z.leaf(e.leaf)
+	p.nodes[d], p.idx[d], p.leaf = x, x.find(e.score, member), d
+	for ; d > 0; d-- {
+		p.nodes[d-1], p.idx[d-1] = x.parent, int(x.idx)
+		x = x.parent
 	}
-	p.nodes[d], p.idx[d], p.leaf = x, x.lowerBound(score, member), d
+}
+
+// setLeaf records that member, if in the map, is now in leaf x.
+func (z *ZSet) setLeaf(member string, x *bnode) {
+	if e, ok := z.dict[member]; ok {
+		e.leaf = x.id
+		z.dict[member] = e
+	}
+}
+
+// adopt makes x the parent of its children from i on.
+func (x *bnode) adopt(i int) {
+	for ; i < x.n; i++ {
+		c := x.kids.kid[i]
+		if c.parent != x { // no write barrier when only the index moves
+			c.parent = x
+		}
+		c.idx = int32(i)
+	}
 }
 
 // treeInsert puts the key (score, member), which is not in the set, in the
-// tree.
-func (z *ZSet) treeInsert(score float64, member string) {
+// tree and returns the leaf that holds it.
+func (z *ZSet) treeInsert(score float64, member string) *bnode {
 	var p bpath
 	x := z.root
 	d := 0
@@ -958,7 +1037,11 @@ func (z *ZSet) treeInsert(score float64, member string) {
 	p.nodes[d], p.leaf = x, d
 	if x.n > bMax {
 		z.splitUp(&p)
+		if pos >= x.n {
+			return x.next
+		}
 	}
+	return x
 }
 
 // grow gives a small leaf more room.
@@ -991,6 +1074,7 @@ func (z *ZSet) splitUp(p *bpath) {
 			root.kids.setCounts([]int{x.size(), r.size()})
 			root.scores[0], root.members[0] = sepS, sepM
 			root.refence()
+			root.adopt(0)
 			z.root = root
 			z.height++
 			return
@@ -1007,6 +1091,7 @@ func (z *ZSet) splitUp(p *bpath) {
 		parent.scores[ci], parent.members[ci] = sepS, sepM
 		parent.n++
 		parent.refence()
+		parent.adopt(ci + 1)
 		if parent.n <= bMax {
 			return
 		}
@@ -1019,6 +1104,7 @@ func (z *ZSet) split(x *bnode) (r *bnode, sepS float64, sepM string) {
 	h := x.n / 2
 	if x.kids == nil {
 		r = newLeaf()
+		z.register(r)
 		r.n = x.n - h
 		copy(r.scores, x.scores[h:x.n])
 		copy(r.members, x.members[h:x.n])
@@ -1033,6 +1119,9 @@ func (z *ZSet) split(x *bnode) (r *bnode, sepS float64, sepM string) {
 		x.next = r
 		x.refence()
 		r.refence()
+		for _, m := range r.members[:r.n] {
+			z.setLeaf(m, r)
+		}
 		return r, r.scores[0], r.members[0]
 	}
 	// Children [0, h) stay with separators [0, h-1); separator h-1 goes up.
@@ -1050,23 +1139,25 @@ func (z *ZSet) split(x *bnode) (r *bnode, sepS float64, sepM string) {
 	x.n = h
 	x.refence()
 	r.refence()
+	r.adopt(0)
 	return r, sepS, sepM
 }
 
-// treeMove changes the score of member from old to score.
-func (z *ZSet) treeMove(old float64, member string, score float64) {
+// treeMove changes the score of member, in the set with entry e, to score
+// and returns the leaf that holds it then.
+func (z *ZSet) treeMove(e zEntry, member string, score float64) *bnode {
 	var p bpath
-	z.locate(old, member, &p)
+	z.path(e, member, &p)
 	x, i := p.nodes[p.leaf], p.idx[p.leaf]
 	// In place when it stays strictly between its neighbours in the leaf.
 	if i > 0 && i < x.n-1 && keyLess(x.scores[i-1], x.members[i-1], score, member) &&
 		keyLess(score, member, x.scores[i+1], x.members[i+1]) {
 		x.scores[i] = score
 		x.refence()
-		return
+		return x
 	}
 	z.removeAt(&p)
-	z.treeInsert(score, member)
+	return z.treeInsert(score, member)
 }
 
 // removeAt takes the entry p leads to out of the tree and rebalances.
@@ -1099,6 +1190,7 @@ func (z *ZSet) removeAt(p *bpath) {
 	}
 	if z.root.kids != nil && z.root.n == 1 {
 		z.root = z.root.kids.kid[0]
+		z.root.parent, z.root.idx = nil, 0
 		z.height--
 	}
 }
@@ -1110,6 +1202,10 @@ func (z *ZSet) merge(parent *bnode, li int) {
 	if left.kids == nil {
 		copy(left.scores[left.n:], right.scores[:right.n])
 		copy(left.members[left.n:], right.members[:right.n])
+		for _, m := range right.members[:right.n] {
+			z.setLeaf(m, left)
+		}
+		z.unregister(right)
 		left.n += right.n
 		left.next = right.next
 		if right.next != nil {
@@ -1126,7 +1222,9 @@ func (z *ZSet) merge(parent *bnode, li int) {
 		for j := range right.n {
 			left.kids.cum[left.n+j] = lt + right.kids.cum[j]
 		}
+		from := left.n
 		left.n += right.n
+		left.adopt(from)
 	}
 	k.cum[li] = k.cum[li+1]
 	copy(k.kid[li+1:parent.n-1], k.kid[li+2:parent.n])
@@ -1138,6 +1236,7 @@ func (z *ZSet) merge(parent *bnode, li int) {
 	parent.members[parent.n-1] = ""
 	left.refence()
 	parent.refence()
+	parent.adopt(li + 1)
 }
 
 // redistribute evens out the children li and li+1 of parent, whose sizes
@@ -1152,6 +1251,9 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 			m := nl - left.n
 			copy(left.scores[left.n:nl], right.scores[:m])
 			copy(left.members[left.n:nl], right.members[:m])
+			for _, mm := range left.members[left.n:nl] {
+				z.setLeaf(mm, left)
+			}
 			copy(right.scores, right.scores[m:right.n])
 			copy(right.members, right.members[m:right.n])
 			clear(right.members[right.n-m : right.n])
@@ -1162,6 +1264,9 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 			copy(right.scores, left.scores[nl:left.n])
 			copy(right.members, left.members[nl:left.n])
 			clear(left.members[nl:left.n])
+			for _, mm := range right.members[:m] {
+				z.setLeaf(mm, right)
+			}
 		}
 		left.n, right.n = nl, total-nl
 		parent.scores[li], parent.members[li] = right.scores[0], right.members[0]
@@ -1209,6 +1314,8 @@ func (z *ZSet) redistribute(parent *bnode, li int) {
 	left.refence()
 	right.refence()
 	parent.refence()
+	left.adopt(0)
+	right.adopt(0)
 }
 
 // build fills the empty tree of z with the keys given in ascending order,
@@ -1230,6 +1337,10 @@ func (z *ZSet) build(scores []float64, members []string) {
 	k := groups(n)
 	var prev *bnode
 	at := 0
+	z.ids = nil
+	if k > 1 {
+		z.ids = &leafIDs{leaves: make([]*bnode, 0, k)}
+	}
 	for g := range k {
 		size := n / k
 		if g < n%k {
@@ -1240,6 +1351,9 @@ func (z *ZSet) build(scores []float64, members []string) {
 			x = newSmallLeaf(max(2, size))
 		} else {
 			x = newLeaf()
+		}
+		if k > 1 {
+			z.register(x)
 		}
 		x.n = size
 		copy(x.scores, scores[at:at+size])
@@ -1273,6 +1387,7 @@ func (z *ZSet) build(scores []float64, members []string) {
 				c := level[at+j]
 				total += c.count
 				x.kids.kid[j], x.kids.cum[j] = c.node, total
+				c.node.parent, c.node.idx = x, int32(j)
 				if j > 0 {
 					x.scores[j-1], x.members[j-1] = c.s, c.m
 				}

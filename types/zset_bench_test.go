@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,6 +44,97 @@ func BenchmarkZSetRank(b *testing.B) {
 		if _, ok := z.Rank(q[i&(len(q)-1)]); !ok {
 			b.Fatal("missing")
 		}
+	}
+}
+
+// BenchmarkZSetRankCold asks the rank of 1<<16 random members in turn, as
+// the root BenchmarkZRank does: few of their nodes are still in the cache.
+func BenchmarkZSetRankCold(b *testing.B) {
+	z, _ := benchZSet(1_000_000)
+	r := rand.New(rand.NewPCG(8, 8))
+	q := make([]string, 1<<16)
+	for i := range q {
+		q[i] = strings.Clone(fmt.Sprintf("m%07d", r.IntN(1_000_000)))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, ok := z.Rank(q[i&(len(q)-1)]); !ok {
+			b.Fatal("missing")
+		}
+	}
+}
+
+// BenchmarkZSetDelete deletes and re-adds a random member.
+func BenchmarkZSetDelete(b *testing.B) {
+	z, q := benchZSet(1_000_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := q[i&(len(q)-1)]
+		s, _ := z.Score(m)
+		z.Delete(m)
+		z.Add(m, s)
+	}
+}
+
+// BenchmarkZSetMove moves a random member to a new random score.
+func BenchmarkZSetMove(b *testing.B) {
+	z, q := benchZSet(1_000_000)
+	r := rand.New(rand.NewPCG(9, 9))
+	scores := make([]float64, len(q))
+	for i := range scores {
+		scores[i] = float64(2*r.IntN(1_000_000) + 1)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		j := i & (len(q) - 1)
+		z.Add(q[j], scores[j]+float64(i>>14&1)) // a new score on every pass
+	}
+}
+
+// BenchmarkZSetInsertRandom adds a million members in random order.
+func BenchmarkZSetInsertRandom(b *testing.B) { benchInsertRandom(b, 1_000_000) }
+
+// BenchmarkZSetInsertRandomSmall adds 65536 members in random order: the
+// set stays in the caches, so splits weigh more.
+func BenchmarkZSetInsertRandomSmall(b *testing.B) { benchInsertRandom(b, 1<<16) }
+
+func benchInsertRandom(b *testing.B, n int) {
+	r := rand.New(rand.NewPCG(3, 3))
+	ms := make([]string, n)
+	for i := range ms {
+		ms[i] = fmt.Sprintf("m%07d", i)
+	}
+	r.Shuffle(len(ms), func(i, j int) { ms[i], ms[j] = ms[j], ms[i] })
+	b.ResetTimer()
+	for range b.N {
+		z := NewZSet()
+		for i, m := range ms {
+			z.Add(m, float64(i*7919%len(ms)))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/insert")
+}
+
+// BenchmarkZSetMemory reports the heap bytes per member of a million-member
+// set, members' strings included.
+func BenchmarkZSetMemory(b *testing.B) {
+	const n = 1_000_000
+	ms := make([]string, n)
+	for i := range ms {
+		ms[i] = fmt.Sprintf("m%07d", i)
+	}
+	var before, after runtime.MemStats
+	for range b.N {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		z := NewZSet()
+		for i, m := range ms {
+			z.Add(m, float64(2*i))
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/member")
+		runtime.KeepAlive(z)
 	}
 }
 

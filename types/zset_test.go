@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,12 +54,15 @@ func checkZSet(t *testing.T, z *ZSet, m zmodel) {
 	require.Equal(t, len(m), z.Len())
 	require.Len(t, z.dict, len(m))
 	for i, member := range z.slots {
-		require.Equal(t, i, z.dict[member].slot)
+		require.Equal(t, uint32(i), z.dict[member].slot)
 	}
 	// The leaves, in order, hold the model.
 	var got zmodel
 	var prev *bnode
+	leaves := 0
 	for x := z.first; x != nil; x = x.next {
+		leaves++
+		require.Same(t, x, z.leaf(x.id), "leaf id")
 		require.Same(t, prev, x.prev)
 		require.Nil(t, x.kids)
 		if x != z.root {
@@ -67,10 +71,25 @@ func checkZSet(t *testing.T, z *ZSet, m zmodel) {
 		for i := 0; i < x.n; i++ {
 			got = append(got, zent{x.members[i], x.scores[i]})
 			require.Equal(t, x.scores[i], z.dict[x.members[i]].score)
+			if z.leaf(z.dict[x.members[i]].leaf) != x {
+				t.Fatalf("leaf of %q not recorded", x.members[i])
+			}
+			if j := x.find(x.scores[i], x.members[i]); j != i {
+				t.Fatalf("find %q: %d, want %d", x.members[i], j, i)
+			}
 		}
 		prev = x
 	}
 	require.Same(t, prev, z.last)
+	if z.ids == nil {
+		require.Equal(t, 1, leaves, "no leaf ids, one leaf")
+		require.Zero(t, z.first.id)
+	} else {
+		require.Equal(t, len(z.ids.leaves), leaves+len(z.ids.free), "leaf ids in use or free")
+		for _, id := range z.ids.free {
+			require.Nil(t, z.ids.leaves[id], "free leaf id")
+		}
+	}
 	require.Equal(t, len(m), len(got))
 	for i := range m {
 		require.Equal(t, m[i], got[i], "entry %d", i)
@@ -111,12 +130,16 @@ func checkZSet(t *testing.T, z *ZSet, m zmodel) {
 			if i < x.n-1 {
 				chi = &zent{x.members[i], x.scores[i]}
 			}
+			if c := x.kids.kid[i]; c.parent != x || int(c.idx) != i {
+				t.Fatalf("child %d: parent link %p (want %p), index %d", i, c.parent, x, c.idx)
+			}
 			n := walk(x.kids.kid[i], depth+1, clo, chi)
 			require.Equal(t, n, x.kids.countOf(i))
 			total += n
 		}
 		return total
 	}
+	require.Nil(t, z.root.parent)
 	require.Equal(t, len(m), walk(z.root, 1, nil, nil))
 }
 
@@ -530,4 +553,102 @@ func TestZSetCloneLarge(t *testing.T) {
 		require.Equal(t, n, z.Len())
 		checkZSet(t, z, m)
 	}
+}
+
+// TestZSetLeafAndParentLinks drives sets of a few levels through random
+// additions, moves, deletions, range deletions and clones, checking the
+// leaf pointers and parent links (in checkZSet) and every rank against a
+// sorted reference.
+func TestZSetLeafAndParentLinks(t *testing.T) {
+	for seed := range 4 {
+		r := rand.New(rand.NewPCG(uint64(seed), 77))
+		z := NewZSet()
+		var m zmodel
+		members := 6000 + r.IntN(6000)
+		scores := []int{3, 50, 100000}[seed%3] // few distinct scores: many ties
+		checkRanks := func(z *ZSet) {
+			t.Helper()
+			checkZSet(t, z, m)
+			for i, e := range m {
+				if rank, ok := z.Rank(e.m); !ok || rank != i {
+					t.Fatalf("rank of %q: %d, %v; want %d", e.m, rank, ok, i)
+				}
+			}
+		}
+		for step := range 25000 {
+			member := fmt.Sprintf("m%05d", r.IntN(members))
+			score := float64(r.IntN(scores))
+			switch op := r.IntN(1000); {
+			case op < 750:
+				z.Add(member, score)
+				m.add(member, score)
+			case op < 950:
+				require.Equal(t, m.find(member) >= 0, z.Delete(member))
+				if i := m.find(member); i >= 0 {
+					m = slices.Delete(m, i, i+1)
+				}
+			case op < 955 && len(m) > 0:
+				a := r.IntN(len(m))
+				b := min(len(m)-1, a+r.IntN(50))
+				require.Equal(t, b-a+1, z.DeleteRangeByRank(a, b))
+				m = slices.Delete(m, a, b+1)
+			case op < 957 && scores > 3:
+				lo := float64(r.IntN(scores))
+				rg := ScoreRange{Min: lo, Max: lo + float64(r.IntN(2)), MaxEx: true}
+				k := 0
+				m = slices.DeleteFunc(m, func(e zent) bool {
+					in := rg.aboveMin(e.s) && rg.belowMax(e.s)
+					if in {
+						k++
+					}
+					return in
+				})
+				require.Equal(t, k, z.DeleteRangeByScore(rg))
+			case op < 958:
+				c := z.Clone()
+				checkRanks(c)
+				// The clone changes apart from the original, then replaces it.
+				if len(m) > 0 {
+					i := r.IntN(len(m))
+					e := m[i]
+					fresh := fmt.Sprintf("c%05d", step)
+					require.True(t, c.Delete(e.m))
+					c.Add(fresh, e.s)
+					_, ok := z.Rank(fresh)
+					require.False(t, ok)
+					_, ok = z.Rank(e.m)
+					require.True(t, ok)
+					m = slices.Delete(m, i, i+1)
+					m.add(fresh, e.s)
+				}
+				z = c
+			default:
+				rank, ok := z.Rank(member)
+				i := m.find(member)
+				require.Equal(t, i >= 0, ok)
+				require.Equal(t, max(i, 0), rank)
+			}
+			if step%5000 == 0 {
+				checkRanks(z)
+			}
+		}
+		checkRanks(z)
+		require.GreaterOrEqual(t, z.height, 3)
+	}
+}
+
+// TestZSetNodeLayout pins the cache-line layout the searches count on: a
+// node's first line holds what a search and a walk up read first, the
+// fences fill the second, and every block of 8 scores fills one line.
+func TestZSetNodeLayout(t *testing.T) {
+	var x bnode
+	for _, off := range []uintptr{unsafe.Offsetof(x.n), unsafe.Offsetof(x.kids), unsafe.Offsetof(x.parent),
+		unsafe.Offsetof(x.idx), unsafe.Offsetof(x.scores)} {
+		assert.Less(t, off, uintptr(64))
+	}
+	assert.Equal(t, uintptr(64), unsafe.Offsetof(x.fence))
+	assert.Equal(t, uintptr(192), unsafe.Offsetof(bleafFull{}.s))
+	assert.Equal(t, uintptr(192), unsafe.Offsetof(binnerFull{}.s))
+	assert.Equal(t, uintptr(16), unsafe.Sizeof(zEntry{}), "map values stay 16 bytes")
+	assert.Equal(t, uintptr(160), unsafe.Sizeof(x), "a small leaf is one 160-byte object")
 }
