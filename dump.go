@@ -924,12 +924,17 @@ func (r *rdbReader) set(t byte) *entry {
 }
 
 func (r *rdbReader) zset(t byte) *entry {
-	z := types.NewZSet()
-	add := func(m string, score float64) bool {
+	z := types.NewZSet(r.lim)
+	// A listpack payload converts on its length only, as Redis loads it.
+	add := func(m string, score float64, packed bool) bool {
 		if math.IsNaN(score) || z.Has(m) {
 			return false
 		}
-		z.Add(m, score)
+		if packed {
+			z.Load(m, score)
+		} else {
+			z.Add(m, score)
+		}
 		return true
 	}
 	switch t {
@@ -946,7 +951,7 @@ func (r *rdbReader) zset(t byte) *entry {
 			} else {
 				score = r.oldDouble()
 			}
-			if r.bad || !add(m, score) {
+			if r.bad || !add(m, score, false) {
 				return nil
 			}
 		}
@@ -956,7 +961,7 @@ func (r *rdbReader) zset(t byte) *entry {
 			return nil
 		}
 		for i := 0; i < len(vs); i += 2 {
-			if !add(vs[i], strtodPrefix(vs[i+1])) {
+			if !add(vs[i], strtodPrefix(vs[i+1]), true) {
 				return nil
 			}
 		}

@@ -436,7 +436,7 @@ func (d *db) geostore(dst string, pts []geoPoint, storeDist bool, conv float64, 
 		}
 		return 0
 	}
-	z := types.NewZSet()
+	z := types.NewZSet(&d.s.limits)
 	for _, p := range pts {
 		if storeDist {
 			z.Add(p.member, p.dist/conv)

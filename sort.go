@@ -235,7 +235,7 @@ func (d *db) sortRun(key string, o *sortOpts) (items []sortItem, start, end int,
 		dontSort, alpha, sortBy = false, true, false
 	}
 	if e != nil && e.typ == typeZSet {
-		e.val = unsafe.Pointer(skiplistZSet(e.zset()))
+		e.val = unsafe.Pointer(skiplistZSet(e.zset(), &d.s.limits))
 	}
 
 	var n int
@@ -324,11 +324,11 @@ func (d *db) sortRun(key string, o *sortOpts) (items []sortItem, start, end int,
 
 // skiplistZSet returns z in the skiplist encoding, converting it if needed
 // as SORT does (Redis converts the sorted set in place, for good).
-func skiplistZSet(z *types.ZSet) *types.ZSet {
+func skiplistZSet(z *types.ZSet, lim *types.Limits) *types.ZSet {
 	if !z.Listpack() {
 		return z
 	}
-	n := types.NewZSetSkiplist()
+	n := types.NewZSetSkiplist(lim)
 	z.Each(func(m string, score float64) bool {
 		n.Add(m, score)
 		return true

@@ -101,7 +101,7 @@ func (d *db) zadd(key string, f zaddFlags, elems []Z) (n int64, score float64, d
 		if f.xx {
 			return 0, 0, false, nil
 		}
-		z = types.NewZSet()
+		z = types.NewZSet(&d.s.limits)
 	} else {
 		z = e.zset()
 	}

@@ -303,10 +303,10 @@ func (d *db) zrangestore(dst, src string, sp *zrangeSpec) (int64, error) {
 	// else as a listpack that converts as it grows; both add the members
 	// in the order of the range.
 	var z *types.ZSet
-	if sp.by == zByRank && len(elems) > 128 {
-		z = types.NewZSetSkiplist()
+	if lim := &d.s.limits; sp.by == zByRank && int64(len(elems)) > lim.ZSetMaxListpackEntries {
+		z = types.NewZSetSkiplist(lim)
 	} else {
-		z = types.NewZSet()
+		z = types.NewZSet(lim)
 	}
 	for _, el := range elems {
 		z.Add(el.Member, el.Score)

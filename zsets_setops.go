@@ -302,18 +302,19 @@ func (d *db) zsetOpStore(dst string, sp *zsetOpSpec) (int64, error) {
 		}
 		return 0, nil
 	}
-	small := len(out) <= 128
+	lim := &d.s.limits
+	small := int64(len(out)) <= lim.ZSetMaxListpackEntries
 	for _, el := range out {
-		if len(el.Member) > 64 {
+		if int64(len(el.Member)) > lim.ZSetMaxListpackValue {
 			small = false
 			break
 		}
 	}
 	var z *types.ZSet
 	if small {
-		z = types.NewZSet()
+		z = types.NewZSet(lim)
 	} else {
-		z = types.NewZSetSkiplist()
+		z = types.NewZSetSkiplist(lim)
 	}
 	// From the greatest down: each insertion stops at the head.
 	for i := len(out) - 1; i >= 0; i-- {

@@ -6,7 +6,7 @@ package types
 // (a small hash keeps insertion order, a big one does not).
 //
 // A Store keeps one Limits for all its values and changes it on CONFIG SET;
-// each Hash, Set and Stream points to it and reads it as it grows, as Redis
+// each Hash, Set, ZSet and Stream points to it and reads it as it grows, as Redis
 // reads its configuration at every insertion. A nil *Limits means the
 // defaults.
 type Limits struct {

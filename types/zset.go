@@ -16,8 +16,9 @@ package types
 // present for the whole iteration.
 //
 // Encoding reports what redis-server 7.0 would: "listpack" while the set
-// has at most 128 members of at most 64 bytes each, "skiplist" once it has
-// outgrown either limit (it never goes back). The encoding also decides two
+// has at most zset-max-listpack-entries members of at most
+// zset-max-listpack-value bytes each (from its Limits), "skiplist" once it
+// has outgrown either limit (it never goes back). The encoding also decides two
 // details of Redis's behaviour: a listpack stores the score -0 as 0, and
 // lexicographic ranges over members of different scores are found by a
 // linear scan in a listpack (in a skiplist Redis's answer depends on its
@@ -25,12 +26,13 @@ package types
 type ZSet struct {
 	dict   map[string]zEntry
 	root   *bnode
-	height int    // 1 while the root is a leaf
+	height int32  // 1 while the root is a leaf
+	big    bool   // "skiplist" encoding
 	first  *bnode // the leaves' ends
 	last   *bnode
 	slots  []string // every member once, densely
-	big    bool     // "skiplist" encoding
 	ids    *leafIDs // nil while the tree has had a single leaf, of id 0
+	lim    *Limits  // the listpack limits
 }
 
 // leafIDs finds a leaf by its id (zEntry.leaf).
@@ -48,13 +50,6 @@ type zEntry struct {
 	slot  uint32
 	leaf  uint32
 }
-
-// The listpack limits of redis-server 7.0 (zset-max-listpack-entries and
-// zset-max-listpack-value).
-const (
-	zsetMaxListpackEntries = 128
-	zsetMaxListpackValue   = 64
-)
 
 // Node sizes: a node holds at most bMax entries (a leaf) or children (an
 // inner node), one more for a moment before it splits, and is refilled from
@@ -198,10 +193,11 @@ func newSmallLeaf(c int) *bnode {
 	return &bnode{scores: make([]float64, c), members: make([]string, c)}
 }
 
-// NewZSet returns an empty sorted set in the "listpack" encoding.
-func NewZSet() *ZSet {
+// NewZSet returns an empty sorted set in the "listpack" encoding, which it
+// leaves past lim's zset-max-listpack-* (nil: the defaults).
+func NewZSet(lim *Limits) *ZSet {
 	root := newSmallLeaf(2)
-	return &ZSet{dict: make(map[string]zEntry), root: root, height: 1, first: root, last: root}
+	return &ZSet{dict: make(map[string]zEntry), root: root, height: 1, first: root, last: root, lim: lim.orDefault()}
 }
 
 // leaf returns the leaf of id.
@@ -238,8 +234,8 @@ func (z *ZSet) unregister(x *bnode) {
 // NewZSetSkiplist returns an empty sorted set that reports the "skiplist"
 // encoding from the start, as Redis creates one for a result it knows to be
 // large.
-func NewZSetSkiplist() *ZSet {
-	z := NewZSet()
+func NewZSetSkiplist(lim *Limits) *ZSet {
+	z := NewZSet(lim)
 	z.big = true
 	return z
 }
@@ -261,7 +257,7 @@ func (z *ZSet) Listpack() bool { return !z.big }
 
 // Clone returns a deep copy of z with the same encoding.
 func (z *ZSet) Clone() *ZSet {
-	c := NewZSet()
+	c := NewZSet(z.lim)
 	c.big = z.big
 	n := z.Len()
 	scores := make([]float64, 0, n)
@@ -298,10 +294,19 @@ func (z *ZSet) Has(member string) bool {
 // Add sets member's score, adding the member if it is new, and reports
 // whether it was new. A score equal to the current one (0 and -0 are equal)
 // changes nothing. score must not be NaN.
-func (z *ZSet) Add(member string, score float64) bool {
+func (z *ZSet) Add(member string, score float64) bool { return z.add(member, score, true) }
+
+// Load is Add as Redis loads a listpack payload: only the number of
+// members, not their lengths, can change the encoding.
+func (z *ZSet) Load(member string, score float64) bool { return z.add(member, score, false) }
+
+// add is Add, checking the new member's length against the limit when
+// checkLen is set, and Load when not.
+func (z *ZSet) add(member string, score float64, checkLen bool) bool {
 	e, ok := z.dict[member]
 	if !ok {
-		if !z.big && (len(z.slots)+1 > zsetMaxListpackEntries || len(member) > zsetMaxListpackValue) {
+		lim := z.lim
+		if !z.big && (int64(len(z.slots)+1) > lim.ZSetMaxListpackEntries || checkLen && int64(len(member)) > lim.ZSetMaxListpackValue) {
 			z.big = true
 		}
 		if !z.big && score == 0 {
@@ -984,7 +989,7 @@ type bpath struct {
 // path fills p with the way to member, in the set with entry e, walking up
 // from its leaf.
 func (z *ZSet) path(e zEntry, member string, p *bpath) {
-	d := z.height - 1
+	d := int(z.height) - 1
 	x := z.leaf(e.leaf)
 	p.nodes[d], p.idx[d], p.leaf = x, x.find(e.score, member), d
 	for ; d > 0; d-- {

@@ -29,7 +29,7 @@ func benchZSet(n int) (*ZSet, []string) {
 	if z := benchZSets[n]; z != nil {
 		return z, q
 	}
-	z := NewZSet()
+	z := NewZSet(nil)
 	for i := range n {
 		z.Add(fmt.Sprintf("m%07d", i), float64(2*i))
 	}
@@ -107,7 +107,7 @@ func benchInsertRandom(b *testing.B, n int) {
 	r.Shuffle(len(ms), func(i, j int) { ms[i], ms[j] = ms[j], ms[i] })
 	b.ResetTimer()
 	for range b.N {
-		z := NewZSet()
+		z := NewZSet(nil)
 		for i, m := range ms {
 			z.Add(m, float64(i*7919%len(ms)))
 		}
@@ -127,7 +127,7 @@ func BenchmarkZSetMemory(b *testing.B) {
 	for range b.N {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		z := NewZSet()
+		z := NewZSet(nil)
 		for i, m := range ms {
 			z.Add(m, float64(2*i))
 		}

@@ -109,7 +109,7 @@ func checkZSet(t *testing.T, z *ZSet, m zmodel) {
 			require.Equal(t, x.scores[(b+1)*bBlock-1], x.fence[b], "fence %d", b)
 		}
 		if x.kids == nil {
-			require.Equal(t, z.height, depth, "leaves all at the same depth")
+			require.Equal(t, int(z.height), depth, "leaves all at the same depth")
 			for i := 0; i < x.n; i++ {
 				inRange(zent{x.members[i], x.scores[i]})
 			}
@@ -146,7 +146,7 @@ func checkZSet(t *testing.T, z *ZSet, m zmodel) {
 func TestZSetRandomAgainstModel(t *testing.T) {
 	for seed := range 20 {
 		r := rand.New(rand.NewPCG(uint64(seed), 3))
-		z := NewZSet()
+		z := NewZSet(nil)
 		var m zmodel
 		members := 30 + r.IntN(300)
 		for step := range 3000 {
@@ -209,7 +209,7 @@ func TestZSetRandomAgainstModel(t *testing.T) {
 func TestZSetRangesAgainstModel(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
-		z := NewZSet()
+		z := NewZSet(nil)
 		var m zmodel
 		n := 1 + r.IntN(60)
 		if round%10 == 0 {
@@ -273,7 +273,7 @@ func TestZSetRangesAgainstModel(t *testing.T) {
 
 func TestZSetLexSameScore(t *testing.T) {
 	for _, n := range []int{10, 500} {
-		z := NewZSet()
+		z := NewZSet(nil)
 		var all []string
 		for i := range n {
 			m := fmt.Sprintf("k%04d", i*7%n)
@@ -335,7 +335,7 @@ func TestZSetLexSameScore(t *testing.T) {
 }
 
 func TestZSetEncoding(t *testing.T) {
-	z := NewZSet()
+	z := NewZSet(nil)
 	for i := range 128 {
 		z.Add(fmt.Sprint(i), float64(i))
 	}
@@ -350,22 +350,22 @@ func TestZSetEncoding(t *testing.T) {
 	assert.Equal(t, "skiplist", z.Encoding(), "no way back")
 
 	long := strings.Repeat("x", 64)
-	z = NewZSet()
+	z = NewZSet(nil)
 	z.Add(long, 1)
 	assert.Equal(t, "listpack", z.Encoding())
 	z.Add(long+"y", 1)
 	assert.Equal(t, "skiplist", z.Encoding())
 	assert.Equal(t, "skiplist", z.Clone().Encoding())
-	assert.Equal(t, "skiplist", NewZSetSkiplist().Encoding())
+	assert.Equal(t, "skiplist", NewZSetSkiplist(nil).Encoding())
 }
 
 func TestZSetNegativeZero(t *testing.T) {
 	negZero := math.Copysign(0, -1)
-	z := NewZSet()
+	z := NewZSet(nil)
 	z.Add("a", negZero)
 	s, _ := z.Score("a")
 	assert.False(t, math.Signbit(s), "a listpack stores -0 as 0")
-	z = NewZSetSkiplist()
+	z = NewZSetSkiplist(nil)
 	z.Add("a", negZero)
 	s, _ = z.Score("a")
 	assert.True(t, math.Signbit(s), "a skiplist keeps -0")
@@ -375,7 +375,7 @@ func TestZSetNegativeZero(t *testing.T) {
 }
 
 func TestZSetPopsAndSamples(t *testing.T) {
-	z := NewZSet()
+	z := NewZSet(nil)
 	_, _, ok := z.Min()
 	assert.False(t, ok)
 	_, _, ok = z.Max()
@@ -404,7 +404,7 @@ func TestZSetPopsAndSamples(t *testing.T) {
 // iteration is returned, whatever is added and deleted meanwhile.
 func TestZSetScanGuarantee(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
-	z := NewZSet()
+	z := NewZSet(nil)
 	for i := range 1000 {
 		z.Add(fmt.Sprint("p", i), float64(i))
 	}
@@ -431,7 +431,7 @@ func TestZSetScanGuarantee(t *testing.T) {
 		}
 	}
 	// A listpack comes whole.
-	small := NewZSet()
+	small := NewZSet(nil)
 	small.Add("x", 1)
 	small.Add("y", 0)
 	var got []string
@@ -440,7 +440,7 @@ func TestZSetScanGuarantee(t *testing.T) {
 }
 
 func TestZSetUpdateInPlaceAndMove(t *testing.T) {
-	z := NewZSet()
+	z := NewZSet(nil)
 	var m zmodel
 	for i := range 200 {
 		z.Add(fmt.Sprint(i), float64(i))
@@ -461,7 +461,7 @@ func TestZSetUpdateInPlaceAndMove(t *testing.T) {
 // shrinking by single deletions and range deletions, and score moves.
 func TestZSetLargeTree(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
-	z := NewZSet()
+	z := NewZSet(nil)
 	var m zmodel
 	const n = 30000
 	for i := range n {
@@ -474,7 +474,7 @@ func TestZSetLargeTree(t *testing.T) {
 		}
 	}
 	checkZSet(t, z, m)
-	require.GreaterOrEqual(t, z.height, 3)
+	require.GreaterOrEqual(t, int(z.height), 3)
 	// Moves: some stay in place, most go elsewhere.
 	for range 5000 {
 		i := r.IntN(len(m))
@@ -526,7 +526,7 @@ func TestZSetLargeTree(t *testing.T) {
 		}
 		checkZSet(t, z, m)
 	}
-	require.Equal(t, 1, z.height)
+	require.Equal(t, int32(1), z.height)
 	_, _, ok := z.Min()
 	require.False(t, ok)
 	// And grows again.
@@ -536,7 +536,7 @@ func TestZSetLargeTree(t *testing.T) {
 
 func TestZSetCloneLarge(t *testing.T) {
 	for _, n := range []int{0, 1, 31, 33, 48, 49, 97, 5000} {
-		z := NewZSet()
+		z := NewZSet(nil)
 		var m zmodel
 		for i := range n {
 			z.Add(fmt.Sprint(i), float64(i%17))
@@ -562,7 +562,7 @@ func TestZSetCloneLarge(t *testing.T) {
 func TestZSetLeafAndParentLinks(t *testing.T) {
 	for seed := range 4 {
 		r := rand.New(rand.NewPCG(uint64(seed), 77))
-		z := NewZSet()
+		z := NewZSet(nil)
 		var m zmodel
 		members := 6000 + r.IntN(6000)
 		scores := []int{3, 50, 100000}[seed%3] // few distinct scores: many ties
@@ -633,7 +633,7 @@ func TestZSetLeafAndParentLinks(t *testing.T) {
 			}
 		}
 		checkRanks(z)
-		require.GreaterOrEqual(t, z.height, 3)
+		require.GreaterOrEqual(t, int(z.height), 3)
 	}
 }
 
