@@ -504,16 +504,7 @@ func TestZSetLargeTree(t *testing.T) {
 			m = slices.Delete(m, a, b+1)
 		case 1:
 			lo := float64(r.IntN(1000))
-			rg := ScoreRange{Min: lo, Max: lo + float64(r.IntN(50))}
-			k := 0
-			m = slices.DeleteFunc(m, func(e zent) bool {
-				in := rg.aboveMin(e.s) && rg.belowMax(e.s)
-				if in {
-					k++
-				}
-				return in
-			})
-			require.Equal(t, k, z.DeleteRangeByScore(rg))
+			m = deleteScoreRange(t, z, m, ScoreRange{Min: lo, Max: lo + float64(r.IntN(50))})
 		default:
 			for range 500 {
 				if len(m) == 0 {
@@ -594,16 +585,7 @@ func TestZSetLeafAndParentLinks(t *testing.T) {
 				m = slices.Delete(m, a, b+1)
 			case op < 957 && scores > 3:
 				lo := float64(r.IntN(scores))
-				rg := ScoreRange{Min: lo, Max: lo + float64(r.IntN(2)), MaxEx: true}
-				k := 0
-				m = slices.DeleteFunc(m, func(e zent) bool {
-					in := rg.aboveMin(e.s) && rg.belowMax(e.s)
-					if in {
-						k++
-					}
-					return in
-				})
-				require.Equal(t, k, z.DeleteRangeByScore(rg))
+				m = deleteScoreRange(t, z, m, ScoreRange{Min: lo, Max: lo + float64(r.IntN(2)), MaxEx: true})
 			case op < 958:
 				c := z.Clone()
 				checkRanks(c)
@@ -651,4 +633,20 @@ func TestZSetNodeLayout(t *testing.T) {
 	assert.Equal(t, uintptr(192), unsafe.Offsetof(binnerFull{}.s))
 	assert.Equal(t, uintptr(16), unsafe.Sizeof(zEntry{}), "map values stay 16 bytes")
 	assert.Equal(t, uintptr(160), unsafe.Sizeof(x), "a small leaf is one 160-byte object")
+}
+
+// deleteScoreRange deletes rg from z and from its model m, checks that z
+// deleted as many members as the model, and returns the model.
+func deleteScoreRange(t *testing.T, z *ZSet, m []zent, rg ScoreRange) []zent {
+	t.Helper()
+	k := 0
+	m = slices.DeleteFunc(m, func(e zent) bool {
+		in := rg.aboveMin(e.s) && rg.belowMax(e.s)
+		if in {
+			k++
+		}
+		return in
+	})
+	require.Equal(t, k, z.DeleteRangeByScore(rg))
+	return m
 }
