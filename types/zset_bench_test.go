@@ -158,3 +158,33 @@ func BenchmarkZSetRangeByScore(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkZSetAddNew adds new members at random places, with many equal
+// scores, to a set of 1000, as the root BenchmarkZAddNew/1000 does: the set
+// grows to 66536 members, then loses them again (not timed), and so on.
+func BenchmarkZSetAddNew(b *testing.B) {
+	const n = 1000
+	z := NewZSet(nil)
+	for i := range n {
+		z.Add(fmt.Sprintf("m%07d", i), float64(2*i))
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	names := make([]string, 1<<16)
+	scores := make([]float64, len(names))
+	for i := range names {
+		names[i] = fmt.Sprintf("new%07d", i)
+		scores[i] = float64(2*r.IntN(n) + 1)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		j := i & (len(names) - 1)
+		z.Add(names[j], scores[j])
+		if j == len(names)-1 {
+			b.StopTimer()
+			for _, m := range names {
+				z.Delete(m)
+			}
+			b.StartTimer()
+		}
+	}
+}

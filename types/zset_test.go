@@ -650,3 +650,41 @@ func deleteScoreRange(t *testing.T, z *ZSet, m []zent, rg ScoreRange) []zent {
 	require.Equal(t, k, z.DeleteRangeByScore(rg))
 	return m
 }
+
+// Keys added in ascending order (timestamps) leave every leaf but the last
+// holding all but bMin entries, and a rolling window over them (add at the
+// top, delete at the bottom) and random changes after it keep the set whole.
+func TestZSetInOrderSplits(t *testing.T) {
+	z := NewZSet(nil)
+	var m zmodel
+	for i := range 3000 {
+		z.Add(fmt.Sprintf("t%05d", i), float64(i))
+		m = append(m, zent{fmt.Sprintf("t%05d", i), float64(i)})
+	}
+	checkZSet(t, z, m)
+	for x := z.first; x.next != nil; x = x.next {
+		require.Equal(t, bMax+1-bMin, x.n, "an in-order leaf's fill")
+	}
+	for i := 3000; i < 6000; i++ {
+		z.Add(fmt.Sprintf("t%05d", i), float64(i))
+		m = append(m, zent{fmt.Sprintf("t%05d", i), float64(i)})
+		require.Equal(t, 1, z.DeleteRangeByRank(0, 0))
+		m = m[1:]
+		if i%250 == 0 {
+			checkZSet(t, z, m)
+		}
+	}
+	checkZSet(t, z, m)
+	r := rand.New(rand.NewPCG(5, 5))
+	for range 2000 {
+		member := fmt.Sprintf("t%05d", 3000+r.IntN(4000))
+		if r.IntN(2) == 0 {
+			s := float64(r.IntN(8000))
+			z.Add(member, s)
+			m.add(member, s)
+		} else if z.Delete(member) {
+			m = slices.Delete(m, m.find(member), m.find(member)+1)
+		}
+	}
+	checkZSet(t, z, m)
+}
