@@ -126,7 +126,7 @@ func (d *db) hincrby(key, field string, incr int64) (int64, error) {
 		return 0, ErrOverflow
 	}
 	v += incr
-	h.Set(field, strconv.FormatInt(v, 10))
+	h.Set(field, formatCount(v))
 	if e == nil {
 		d.hashCreated(key, h)
 	} else {

@@ -607,6 +607,36 @@ func (c *cmdable) MSetNX(pairs ...string) (bool, error) {
 
 // ---- counters ----
 
+// sharedInts holds the decimal forms of 0 to 9999 back to back: formatCount
+// slices them, so that a counter in that range is stored without an
+// allocation (Redis, too, shares its integer objects for 0 to 9999).
+var sharedInts = func() string {
+	b := make([]byte, 0, 38890)
+	for i := range int64(10000) {
+		b = strconv.AppendInt(b, i, 10)
+	}
+	return string(b)
+}()
+
+// formatCount is strconv.FormatInt(v, 10), without an allocation for 0 to
+// 9999.
+func formatCount(v int64) string {
+	var off, n int64
+	switch {
+	case v < 0 || v >= 10000:
+		return strconv.FormatInt(v, 10)
+	case v < 10:
+		off, n = v, 1
+	case v < 100:
+		off, n = 10+(v-10)*2, 2
+	case v < 1000:
+		off, n = 190+(v-100)*3, 3
+	default:
+		off, n = 2890+(v-1000)*4, 4
+	}
+	return sharedInts[off : off+n]
+}
+
 // incrBy adds n to the integer at key (0 if the key does not exist) and
 // stores the result, keeping the key's TTL.
 func (d *db) incrBy(key string, n int64) (int64, error) {
@@ -625,7 +655,7 @@ func (d *db) incrBy(key string, n int64) (int64, error) {
 		return 0, ErrOverflow
 	}
 	v += n
-	s := strconv.FormatInt(v, 10)
+	s := formatCount(v)
 	if e == nil {
 		d.add(key, stringEntry(s, encByValue))
 	} else {

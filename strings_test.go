@@ -682,3 +682,25 @@ func TestStringsAllocations(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Set("k", "v", 0) }), "Set of an existing key")
 	assert.LessOrEqual(t, testing.AllocsPerRun(100, func() { s.Incr("n") }), 1.0, "Incr: the new value only")
 }
+
+// TestFormatCount checks formatCount against strconv around every edge of
+// the shared range, and that a counter in that range allocates nothing.
+func TestFormatCount(t *testing.T) {
+	for _, v := range []int64{math.MinInt64, -10000, -1, 0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 5555, 9998, 9999, 10000, 10001, math.MaxInt64} {
+		assert.Equal(t, strconv.FormatInt(v, 10), formatCount(v), "%d", v)
+	}
+	for v := range int64(10000) {
+		if got := formatCount(v); got != strconv.FormatInt(v, 10) {
+			t.Fatalf("formatCount(%d) = %q", v, got)
+		}
+	}
+	s := newTestStore(t)
+	require.NoError(t, s.Set("n", "500", 0))
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		if _, err := s.Incr("n"); err != nil {
+			t.Fatal(err)
+		}
+	}), "INCR below 10000")
+	v, _, _ := s.Get("n")
+	assert.Equal(t, "601", v)
+}
