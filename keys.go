@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 	"weak"
 )
 
@@ -223,25 +222,27 @@ func copyKey(from *db, src string, to *db, dst string, replace bool) (bool, erro
 
 // cloneEntry returns a deep copy of e, with the same deadline.
 func cloneEntry(e *entry) *entry {
-	n := *e
-	n.atime = 0
+	var n *entry
 	switch e.typ {
 	case typeString:
-		if n.enc == encByValue {
-			n.enc = encUnshared // a copy is an object of its own, never a shared integer
+		enc := e.enc
+		if enc == encByValue {
+			enc = encUnshared // a copy is an object of its own, never a shared integer
 		}
+		n = stringEntry(e.str(), enc)
 	case typeHash:
-		n.val = unsafe.Pointer(e.hash().Clone())
+		n = hashEntry(e.hash().Clone())
 	case typeZSet:
-		n.val = unsafe.Pointer(e.zset().Clone())
+		n = zsetEntry(e.zset().Clone())
 	case typeSet:
-		n.val = unsafe.Pointer(e.set().Clone())
+		n = setEntry(e.set().Clone())
 	case typeList:
-		n.val = unsafe.Pointer(e.list().Clone())
-	case typeStream:
-		n.val = unsafe.Pointer(e.stream().Clone())
+		n = listEntry(e.list().Clone())
+	default:
+		n = streamEntry(e.stream().Clone())
 	}
-	return &n
+	n.expireAt = e.expireAt
+	return n
 }
 
 // Move moves key to database db, as MOVE does, and reports whether it did; the

@@ -257,9 +257,12 @@ func TestStreamXReadGroupBlock(t *testing.T) {
 	for _, end := range []func() error{
 		func() error { _, err := s.Del("s"); return err },
 		func() error { return s.Set("s", "x", 0) },
+		func() error { _, err := s.Do("ZUNIONSTORE", "s", "1", "src"); return err },
 		func() error { _, err := s.Do("FLUSHALL"); return err },
 	} {
 		require.NoError(t, s.XGroupCreateMkStream("s", "g", "$"))
+		_, err := s.ZAdd("src", Z{Score: 1, Member: "a"})
+		require.NoError(t, err)
 		go func() {
 			_, err := s.XReadGroup(ctx, XReadGroupArgs{Group: "g", Consumer: "a", Streams: []string{"s", ">"}, Block: -1})
 			errs <- err

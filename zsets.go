@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/racefree/racefree/resp"
 	"github.com/racefree/racefree/types"
@@ -56,16 +55,10 @@ func (d *db) zsetRead(key string) (*types.ZSet, error) {
 }
 
 // zsetStore stores z, which is not empty, under key as Redis's setKey does:
-// it replaces whatever key held, and its TTL.
+// it replaces whatever key held, and its TTL (a stream's blocked readers
+// fail, as when it is deleted).
 func (d *db) zsetStore(key string, z *types.ZSet) {
-	if e := d.peek(key); e != nil {
-		d.setExpire(key, e, 0)
-		e.typ, e.enc, e.val, e.n = typeZSet, encByValue, unsafe.Pointer(z), 0
-		e.touch(d.s.lru)
-		d.modified(key)
-		return
-	}
-	d.add(key, zsetEntry(z))
+	d.replace(key, d.peek(key), zsetEntry(z))
 }
 
 // zaddFlags are ZADD's options.
