@@ -531,9 +531,7 @@ func (d *db) bitOp(op, dest string, keys []string) (int64, error) {
 		maxLen = max(maxLen, len(s))
 	}
 	if maxLen == 0 {
-		if d.del(dest) {
-			d.notify(notifyGeneric, "del", dest)
-		}
+		d.delNotify(dest)
 		return 0, nil
 	}
 	res := make([]byte, maxLen)

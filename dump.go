@@ -317,10 +317,8 @@ func appendQuicklist(b []byte, l *types.List) []byte {
 // positive one its count, within 8 KiB.
 func quicklistFits(nodeBytes, count, size, fill int) bool {
 	newBytes := nodeBytes + size + 8 // Redis's estimate of the new element's cost
-	if fill < 0 {
-		if newBytes <= 4096<<(-fill-1) {
-			return true
-		}
+	if fill < 0 && newBytes <= 4096<<(-fill-1) {
+		return true
 	}
 	return newBytes <= quicklistSafetyLimit && count < fill
 }

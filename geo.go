@@ -431,9 +431,7 @@ func geoCmpDist(a, b float64) int {
 // unit conv with storeDist) and returns how many; none deletes dst.
 func (d *db) geostore(dst string, pts []geoPoint, storeDist bool, conv float64, event string) int64 {
 	if len(pts) == 0 {
-		if d.del(dst) {
-			d.notify(notifyGeneric, "del", dst)
-		}
+		d.delNotify(dst)
 		return 0
 	}
 	z := types.NewZSet(&d.s.limits)
@@ -905,8 +903,8 @@ func (d *db) parseGeoSearch(args []string, flags int) (*geoRequest, error) {
 // count stored.
 func (d *db) runGeoSearch(rq *geoRequest) ([]geoPoint, int64, error) {
 	if rq.z == nil {
-		if rq.hasStore && d.del(rq.store) {
-			d.notify(notifyGeneric, "del", rq.store)
+		if rq.hasStore {
+			d.delNotify(rq.store)
 		}
 		return nil, 0, nil
 	}

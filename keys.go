@@ -30,8 +30,7 @@ func (c *cmdable) Unlink(keys ...string) (int64, error) { return c.Del(keys...) 
 func (d *db) delKeys(keys []string) int64 {
 	var n int64
 	for _, k := range keys {
-		if d.del(k) {
-			d.notify(notifyGeneric, "del", k)
+		if d.delNotify(k) {
 			n++
 		}
 	}

@@ -569,6 +569,16 @@ func (d *db) del(key string) bool {
 	return true
 }
 
+// delNotify is del for the commands that publish "del" when they delete a
+// key: DEL itself, and the STORE commands whose result is empty.
+func (d *db) delNotify(key string) bool {
+	if !d.del(key) {
+		return false
+	}
+	d.notify(notifyGeneric, "del", key)
+	return true
+}
+
 // expireDue deletes up to max keys whose deadline is at or before now and
 // returns how many it deleted. The callers blocked on an expired stream
 // with XREADGROUP fail when the lock is released (unlock), as in Redis.

@@ -294,9 +294,7 @@ func (d *db) zrangestore(dst, src string, sp *zrangeSpec) (int64, error) {
 		return 0, err
 	}
 	if len(elems) == 0 {
-		if d.del(dst) {
-			d.notify(notifyGeneric, "del", dst)
-		}
+		d.delNotify(dst)
 		return 0, nil
 	}
 	// Redis starts a large result of known size as a skiplist, anything

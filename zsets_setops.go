@@ -297,9 +297,7 @@ func (d *db) zsetOpStore(dst string, sp *zsetOpSpec) (int64, error) {
 		return 0, err
 	}
 	if len(out) == 0 {
-		if d.del(dst) {
-			d.notify(notifyGeneric, "del", dst)
-		}
+		d.delNotify(dst)
 		return 0, nil
 	}
 	lim := &d.s.limits
