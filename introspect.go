@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	_ "embed"
 	"strings"
 	"sync"
@@ -676,7 +677,7 @@ func (c *cmdable) CommandCount() (int64, error) {
 // CommandGetKeys returns the keys a command would access, as COMMAND
 // GETKEYS does; args starts with the command's name.
 func (c *cmdable) CommandGetKeys(args ...string) ([]string, error) {
-	v, err := c.do(nil, []string{"command", "getkeys"}, args, nil)
+	v, err := c.do(context.Background(), []string{"command", "getkeys"}, args, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -13,13 +13,6 @@ import (
 	"github.com/racefree/racefree/resp"
 )
 
-// notifySide runs commands on a RESP3 connection that is subscribed to
-// every keyspace notification, and returns, for each command, the
-// notifications it received (channel and message) followed by the reply.
-type notifySide interface {
-	run(t *testing.T, args ...string) []string
-}
-
 // isPMessage reports whether v is a pmessage push.
 func isPMessage(v resp.Value) bool {
 	return v.Kind == resp.KindArray && len(v.Elems) == 4 && v.Elems[0].Str == "pmessage"
@@ -84,6 +77,8 @@ func (l *liveNotify) send(t *testing.T, args ...string) []resp.Value {
 	return append(vals, reply)
 }
 
+// storeNotify runs commands on a Conn of a Store whose pushes it collects
+// after each command, as liveNotify reads them from the live server.
 type storeNotify struct {
 	c *Conn
 }
@@ -106,10 +101,6 @@ func (s *storeNotify) send(args ...string) []resp.Value {
 		vals = append(vals, v)
 	}
 	return vals
-}
-
-func (s *storeNotify) run(t *testing.T, args ...string) []string {
-	return transcript(s.send(args...), true)
 }
 
 // notifySetup makes both sides: FLUSHALL, the notify-keyspace-events

@@ -348,16 +348,6 @@ func (d *db) xlen(key string) (int64, error) {
 	return int64(st.Len()), nil
 }
 
-// xrange returns the entries of key within [start, end], at most count
-// when count > 0, in reverse with rev.
-func (d *db) xrange(key string, start, end types.StreamID, count int64, rev bool) ([]types.StreamEntry, error) {
-	st, err := d.streamRead(key)
-	if st == nil {
-		return nil, err
-	}
-	return streamRange(st, start, end, count, rev), nil
-}
-
 func streamRange(st *types.Stream, start, end types.StreamID, count int64, rev bool) []types.StreamEntry {
 	var out []types.StreamEntry
 	n := 0
